@@ -1,0 +1,55 @@
+package dev.forkpoint.rollout.policy;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Parameter;
+import ai.djl.util.PairList;
+
+/**
+ * A causal language-model policy pi_theta.
+ *
+ * <p>Layout conventions shared by the sampler and the learner: token ids are int64 {@code (B, T)};
+ * {@code keyMask} is {@code (B, Tpast + T)} with 1 for real tokens and 0 for padding (prompts are
+ * left-padded in a batch). Positions are derived from the mask ({@code cumsum(keyMask) - 1}, clipped at
+ * 0), so left padding does not shift positions.
+ */
+public interface Policy extends AutoCloseable {
+
+    ModelConfig config();
+
+    /** Device holding the parameters (the device actually used, after {@code auto} was resolved). */
+    Device device();
+
+    /**
+     * Logits {@code (B, T, V)} for {@code tokens (B, T)} at temperature 1.
+     *
+     * @param keyMask mask over the cached positions followed by the {@code T} new ones
+     * @param cache   null for a full forward; otherwise keys/values of the new tokens are appended to it
+     *                and attention covers the cached positions too
+     */
+    NDArray forward(NDArray tokens, NDArray keyMask, KvCache cache);
+
+    /** An empty cache for {@code batch} sequences of up to {@code capacity} positions, on {@code manager}. */
+    KvCache newCache(NDManager manager, int batch, int capacity);
+
+    /**
+     * Per-token log-probability at T=1 of {@code tokens[:, t+1]} given the prefix, and the full-vocabulary
+     * entropy there, both {@code (B, T-1)}. The log-probabilities carry gradient when recorded inside a
+     * gradient collector; the entropies are always detached (algorithms.md, notation).
+     */
+    TokenScores score(NDArray tokens, NDArray keyMask);
+
+    /** Trainable parameters by name, stable order; the optimiser and checkpoints use these names. */
+    PairList<String, Parameter> parameters();
+
+    /** A frozen deep copy (no gradient), e.g. the reference policy of the KL term. */
+    Policy frozenCopy();
+
+    @Override
+    void close();
+
+    /** Log-probabilities and entropies of a scored batch. */
+    record TokenScores(NDArray logProbs, NDArray entropy) {}
+
+}
