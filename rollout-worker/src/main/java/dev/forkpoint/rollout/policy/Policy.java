@@ -3,8 +3,7 @@ package dev.forkpoint.rollout.policy;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.nn.Parameter;
-import ai.djl.util.PairList;
+import java.util.Map;
 
 /**
  * A causal language-model policy pi_theta.
@@ -40,8 +39,11 @@ public interface Policy extends AutoCloseable {
      */
     TokenScores score(NDArray tokens, NDArray keyMask);
 
-    /** Trainable parameters by name, stable order; the optimiser and checkpoints use these names. */
-    PairList<String, Parameter> parameters();
+    /**
+     * Trainable parameters by name in a stable order (the optimiser and checkpoints use these names). The
+     * arrays have gradients attached, so a loss recorded in a gradient collector reaches them.
+     */
+    Map<String, NDArray> parameters();
 
     /** A frozen deep copy (no gradient), e.g. the reference policy of the KL term. */
     Policy frozenCopy();
