@@ -2,16 +2,17 @@ package dev.forkpoint.analytics.stats;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
+import java.util.SplittableRandom;
 
 /**
  * Algorithm R (Vitter): a uniform sample of at most {@code capacity} items from a stream of unknown length, with
- * a seeded generator so that the same seed and stream give the same sample. Item i (0-based) is kept outright
+ * a seeded generator so that the same seed and stream give the same sample. SplittableRandom, not Random: nearby
+ * seeds (consecutive steps) give correlated first draws from java.util.Random, which biased the sample in a test. Item i (0-based) is kept outright
  * while i < capacity, afterwards it replaces slot {@code j = nextInt(i + 1)} when j < capacity.
  */
 public final class ReservoirSampler<T> {
     private final int capacity;
-    private final Random random;
+    private final SplittableRandom random;
     private final List<T> slots;
     private long seen;
 
@@ -20,7 +21,7 @@ public final class ReservoirSampler<T> {
             throw new IllegalArgumentException("capacity = " + capacity + ": must be >= 0");
         }
         this.capacity = capacity;
-        this.random = new Random(seed);
+        this.random = new SplittableRandom(seed);
         this.slots = new ArrayList<>(capacity);
     }
 
