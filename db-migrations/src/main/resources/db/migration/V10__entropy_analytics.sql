@@ -94,12 +94,13 @@ CREATE TABLE entropy_histogram_bins (
     idx   INTEGER PRIMARY KEY,        -- hist_counts[idx]
     lower DOUBLE PRECISION NOT NULL,  -- nats, inclusive
     upper DOUBLE PRECISION NOT NULL,  -- nats, exclusive
-    label TEXT NOT NULL
+    label TEXT NOT NULL               -- e.g. '[1.00e-04, 1.78e-04)'
 );
 -- Edges 10^(-4 + k/4), k = 0..24: the same formula as EntropyHistogram.edge(k).
 INSERT INTO entropy_histogram_bins (idx, lower, upper, label)
 SELECT k + 1, power(10::double precision, -4 + k / 4.0), power(10::double precision, -4 + (k + 1) / 4.0),
-       to_char(power(10::double precision, -4 + k / 4.0), 'FM0.9999EEEE')
+       '[' || trim(to_char(power(10::double precision, -4 + k / 4.0), '9.99EEEE')) || ', '
+           || trim(to_char(power(10::double precision, -4 + (k + 1) / 4.0), '9.99EEEE')) || ')'
 FROM generate_series(0, 23) AS k;
 
 CREATE TABLE entropy_difficulty_buckets (

@@ -171,7 +171,7 @@ public final class EntropyStatsWriter {
             for (StepEntropyStats s : steps) {
                 for (TokenCount t : s.topForkingTokens()) {
                     int i = bindKey(ps, s.key());
-                    ps.setString(i++, t.token());
+                    ps.setString(i++, TokenText.storable(t.token()));
                     ps.setLong(i, t.count());
                     ps.addBatch();
                 }

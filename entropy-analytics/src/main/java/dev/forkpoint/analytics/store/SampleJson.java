@@ -21,7 +21,7 @@ final class SampleJson {
     static String write(SampledSequence s) {
         ObjectNode root = JSON.createObjectNode();
         ArrayNode tokens = root.putArray("tokens");
-        s.tokens().forEach(tokens::add);
+        s.tokens().forEach(t -> tokens.add(TokenText.storable(t)));
         ArrayNode ids = root.putArray("token_ids");
         s.tokenIds().forEach(ids::add);
         ArrayNode entropies = root.putArray("entropies");
