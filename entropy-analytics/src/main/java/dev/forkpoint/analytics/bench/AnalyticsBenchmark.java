@@ -23,7 +23,7 @@ import tools.jackson.databind.node.ObjectNode;
  * ROLLOUT and UPDATE). Without {@code --step-seconds} the share is written as null. Writes
  * {@code bench/results/analytics.json} (or {@code --out PATH}).
  *
- * <p>Arguments: {@code --step-seconds S} {@code --steps N} (measured, default 60) {@code --warmup N} (default 20)
+ * <p>Arguments: {@code --step-seconds S} {@code --steps N} (measured, default 200) {@code --warmup N} (default 100)
  * {@code --sequences N} (default 512) {@code --tokens N} (per response, default 64) {@code --out PATH}.
  */
 public final class AnalyticsBenchmark {
@@ -32,8 +32,8 @@ public final class AnalyticsBenchmark {
 
     public static void main(String[] args) throws IOException {
         Double stepSeconds = null;
-        int steps = 60;
-        int warmup = 20;
+        int steps = 200;
+        int warmup = 100;
         int sequences = 512;
         int tokens = 64;
         Path out = Path.of("bench/results/analytics.json");
