@@ -27,7 +27,11 @@ public final class Tasks {
     }
 
     private static final Map<String, Entry<?>> REGISTRY = new LinkedHashMap<>();
-    private static final JsonMapper MAPPER = JsonMapper.builder().build();
+
+    /** Built on first JSON use only: parsing a Map config needs no Jackson. */
+    private static final class Json {
+        static final JsonMapper MAPPER = JsonMapper.builder().build();
+    }
 
     static {
         register(ArithmeticConfig.NAME, ArithmeticConfig.class, ArithmeticConfig::parse, ArithmeticTask::new);
@@ -70,7 +74,7 @@ public final class Tasks {
         if (config == null || !config.isObject()) {
             throw new TaskConfigException("task", "task: must be an object");
         }
-        return parse((Map<String, ?>) MAPPER.convertValue(config, Map.class));
+        return parse((Map<String, ?>) Json.MAPPER.convertValue(config, Map.class));
     }
 
     public static Task create(TaskConfig config) {
