@@ -17,7 +17,7 @@ class CountdownVerifierTest {
     private static final int TARGET = 16;
 
     private static Verdict verify(String response) {
-        return CountdownTask.verifyEquation(NUMBERS, TARGET, response);
+        return CountdownVerifier.verify(NUMBERS, TARGET, response);
     }
 
     @TestFactory
@@ -72,37 +72,37 @@ class CountdownVerifierTest {
 
     @Test
     void divisionByZeroIsRejected() {
-        Verdict v = CountdownTask.verifyEquation(List.of(4, 2, 2, 7), 7, "4/(2-2)+7");
+        Verdict v = CountdownVerifier.verify(List.of(4, 2, 2, 7), 7, "4/(2-2)+7");
         assertEquals("division by zero", v.reason());
         assertFalse(v.correct());
     }
 
     @Test
     void duplicateGivenNumbersMayEachBeUsedOnce() {
-        assertTrue(CountdownTask.verifyEquation(List.of(5, 5, 2), 12, "5+5+2").correct());
-        assertEquals("reused number 5", CountdownTask.verifyEquation(List.of(5, 5, 2), 17, "5+5+5+2").reason());
+        assertTrue(CountdownVerifier.verify(List.of(5, 5, 2), 12, "5+5+2").correct());
+        assertEquals("reused number 5", CountdownVerifier.verify(List.of(5, 5, 2), 17, "5+5+5+2").reason());
     }
 
     @Test
     void notEveryNumberNeedsToBeUsed() {
-        assertTrue(CountdownTask.verifyEquation(List.of(3, 5, 2), 8, "3+5").correct());
-        assertTrue(CountdownTask.verifyEquation(List.of(3, 5, 2), 5, "5").correct());
+        assertTrue(CountdownVerifier.verify(List.of(3, 5, 2), 8, "3+5").correct());
+        assertTrue(CountdownVerifier.verify(List.of(3, 5, 2), 5, "5").correct());
     }
 
     @Test
     void exactRationalArithmeticNotIntegerDivision() {
         // 7/2*2 is exactly 7; integer division would give 6.
-        assertTrue(CountdownTask.verifyEquation(List.of(7, 2, 2), 7, "7/2*2").correct());
+        assertTrue(CountdownVerifier.verify(List.of(7, 2, 2), 7, "7/2*2").correct());
         // 1/3*3 is exactly 1; floating point gives 0.9999... on some orders.
-        assertTrue(CountdownTask.verifyEquation(List.of(1, 3, 3), 1, "1/3*3").correct());
-        assertEquals("wrong total 21/2 != 10", CountdownTask.verifyEquation(List.of(7, 2, 3), 10, "7/2*3").reason());
+        assertTrue(CountdownVerifier.verify(List.of(1, 3, 3), 1, "1/3*3").correct());
+        assertEquals("wrong total 21/2 != 10", CountdownVerifier.verify(List.of(7, 2, 3), 10, "7/2*3").reason());
     }
 
     @Test
     void precedenceIsHonoured() {
-        assertTrue(CountdownTask.verifyEquation(List.of(3, 5, 2), 13, "3+5*2").correct());
+        assertTrue(CountdownVerifier.verify(List.of(3, 5, 2), 13, "3+5*2").correct());
         assertEquals("wrong total 13 != 16", verify("3+5*2").reason());
-        assertTrue(CountdownTask.verifyEquation(List.of(9, 3, 2), 4, "9-3-2").correct());
-        assertTrue(CountdownTask.verifyEquation(List.of(8, 4, 2), 1, "8/4/2").correct());
+        assertTrue(CountdownVerifier.verify(List.of(9, 3, 2), 4, "9-3-2").correct());
+        assertTrue(CountdownVerifier.verify(List.of(8, 4, 2), 1, "8/4/2").correct());
     }
 }
