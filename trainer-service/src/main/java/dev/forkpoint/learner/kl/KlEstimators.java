@@ -11,10 +11,10 @@ public final class KlEstimators {
 
     public static final NamedRegistry<KlEstimator> REGISTRY = new NamedRegistry<KlEstimator>("kl.kind")
             .register("k1", (lp, ref) -> lp.sub(ref))
-            .register("k2", (lp, ref) -> ref.sub(lp).square().mul(0.5))
+            .register("k2", (lp, ref) -> ref.sub(lp).square().mul(0.5f))
             .register("k3", (lp, ref) -> {
                 var d = ref.sub(lp);
-                return d.exp().sub(d).sub(1.0).clip(-10.0, 10.0);
+                return d.exp().sub(d).sub(1f).clip(-10f, 10f);
             });
 
     private KlEstimators() {

@@ -15,7 +15,7 @@ public record PpoClipLoss(double clipC) implements TokenLoss {
         Surrogate s = Surrogate.of(in);
         NDArray negA = s.negA();
         NDArray lc = s.l1().maximum(s.l2());
-        NDArray l3 = negA.mul(clipC);
+        NDArray l3 = negA.mul((float) clipC);
         NDArray negative = in.grid().condition(in.manager(), negativeAdvantage(in));
         NDArray loss = NDArrays.where(negative, l3.minimum(lc), lc);
         boolean[] lower = lc.gt(l3).logicalAnd(negative).toBooleanArray();

@@ -21,6 +21,6 @@ public record TokenLossInput(NDManager manager, TokenGrid grid, NDArray logProbs
 
     /** The ratio r = exp(lp - olp) with gradient; the log-ratio is clamped to [-20, 20] as in verl. */
     NDArray ratio() {
-        return logProbs.sub(oldLogProbs).clip(-20.0, 20.0).exp();
+        return logProbs.sub(oldLogProbs).clip(-20f, 20f).exp();
     }
 }

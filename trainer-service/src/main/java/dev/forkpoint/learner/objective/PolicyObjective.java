@@ -140,7 +140,7 @@ public final class PolicyObjective {
             NDArray klLoss = aggregation.aggregate(kl.perToken(batch.logProbs(), batch.refLogProbs()),
                     responseMask, maxLen);
             metrics.put(ObjectiveMetrics.KL_LOSS, (double) klLoss.getFloat());
-            loss = policyLoss.add(klLoss.mul(config.kl().coef()));
+            loss = policyLoss.add(klLoss.mul((float) config.kl().coef()));
         }
 
         metrics.put(ObjectiveMetrics.PG_LOSS, (double) policyLoss.getFloat());
