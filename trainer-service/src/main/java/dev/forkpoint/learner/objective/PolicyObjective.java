@@ -125,7 +125,9 @@ public final class PolicyObjective {
             metrics.putAll(out.metrics());
         }
 
-        LossMask responseMask = new LossMask(batch.responseMask(), grid.mask(), grid.rows(), grid.cols());
+        // The host copy, re-created as float32 whatever the caller's mask type.
+        LossMask responseMask = new LossMask(grid.constant(manager, grid.mask()), grid.mask(), grid.rows(),
+                grid.cols());
         LossMask lossMask = Arrays.equals(denominator, grid.mask()) ? responseMask
                 : new LossMask(grid.constant(manager, denominator), denominator, grid.rows(), grid.cols());
         int maxLen = config.maxLen() != null ? config.maxLen() : grid.cols();
