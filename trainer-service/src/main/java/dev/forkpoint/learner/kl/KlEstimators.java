@@ -1,0 +1,22 @@
+package dev.forkpoint.learner.kl;
+
+import dev.forkpoint.learner.NamedRegistry;
+
+/**
+ * The KL estimators of algorithms.md section 12 by their config name ({@code kl.kind}):
+ * k1 = {@code -d}, k2 = {@code d^2 / 2}, k3 = {@code clamp(exp(d) - d - 1, -10, 10)} (verl's low_var_kl),
+ * with {@code d = ref - lp}.
+ */
+public final class KlEstimators {
+
+    public static final NamedRegistry<KlEstimator> REGISTRY = new NamedRegistry<KlEstimator>("kl.kind")
+            .register("k1", (lp, ref) -> lp.sub(ref))
+            .register("k2", (lp, ref) -> ref.sub(lp).square().mul(0.5f))
+            .register("k3", (lp, ref) -> {
+                var d = ref.sub(lp);
+                return d.exp().sub(d).sub(1f).clip(-10f, 10f);
+            });
+
+    private KlEstimators() {
+    }
+}

@@ -1,0 +1,7 @@
+package dev.forkpoint.learner.weights;
+
+/** A per-token loss multiplier (algorithms.md section 14: Clip-Cov zeroing, forking mask, STEER). */
+public interface TokenWeight {
+
+    TokenWeightOutput compute(TokenWeightInput in);
+}
