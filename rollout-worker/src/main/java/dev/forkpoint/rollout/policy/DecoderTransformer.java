@@ -210,10 +210,14 @@ public final class DecoderTransformer implements Policy {
         NDArray ids = tokens.toType(DataType.INT64, false);
         NDArray x = embed(ids, wte).addi(embed(positions, wpe));
 
-        // Blocked = a future key (causal) or a padding key; one additive bias (B, 1, T, total) for all layers.
-        NDArray future = m.arange(0f, (float) total).gt(m.arange((float) past, (float) total).reshape(t, 1));
-        NDArray padding = mask.eq(0).reshape(b, 1, 1, total);
-        NDArray bias = future.logicalOr(padding).toType(DataType.FLOAT32, false).muli(BLOCKED);
+        // Blocked = a future key (causal) or another position's padding key; one additive bias (B, 1, T, total)
+        // for all layers. A query always sees itself, so a padding query attends only to itself: its (unused)
+        // output is then the same with and without the cache instead of depending on how many keys exist.
+        NDArray keyIdx = m.arange(0f, (float) total);
+        NDArray queryIdx = m.arange((float) past, (float) total).reshape(t, 1);
+        NDArray future = keyIdx.gt(queryIdx);
+        NDArray otherPadding = mask.eq(0).reshape(b, 1, 1, total).logicalAnd(keyIdx.neq(queryIdx));
+        NDArray bias = future.logicalOr(otherPadding).toType(DataType.FLOAT32, false).muli(BLOCKED);
 
         float scale = (float) (1.0 / Math.sqrt(hd));
         for (int l = 0; l < blocks.length; l++) {
