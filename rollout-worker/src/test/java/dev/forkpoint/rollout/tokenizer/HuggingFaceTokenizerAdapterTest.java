@@ -11,10 +11,10 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class HuggingFaceTokenizerAdapterTest {
+public class HuggingFaceTokenizerAdapterTest {
 
     /** A tiny WordLevel tokenizer.json written by the test itself: nothing is downloaded. */
-    static String wordLevelJson(boolean withSpecials) {
+    public static String wordLevelJson(boolean withSpecials) {
         String added = withSpecials ? """
                 {"id":0,"content":"<pad>","single_word":false,"lstrip":false,"rstrip":false,"normalized":false,"special":true},
                 {"id":1,"content":"<s>","single_word":false,"lstrip":false,"rstrip":false,"normalized":false,"special":true},
