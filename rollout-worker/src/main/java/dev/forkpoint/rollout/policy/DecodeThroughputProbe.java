@@ -67,6 +67,29 @@ public final class DecodeThroughputProbe {
                             batch * (double) newTokens / ((t2 - t1) / 1e9));
                 }
             }
+            learnerProbe(model, base, rng);
+        }
+    }
+
+    /** score() forward + backward on 64 x 80 tokens, as one learner mini-batch. */
+    private static void learnerProbe(DecoderTransformer model, NDManager base, Random rng) {
+        int b = 64;
+        int t = 80;
+        long[] ids = new long[b * t];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = 3 + rng.nextInt(90);
+        }
+        for (int rep = 0; rep < 6; rep++) {
+            long t0 = System.nanoTime();
+            try (NDManager step = base.newSubManager();
+                 ai.djl.training.GradientCollector gc = ai.djl.engine.Engine.getEngine("PyTorch").newGradientCollector()) {
+                NDArray tokens = step.create(ids, new Shape(b, t));
+                Policy.TokenScores scores = model.score(tokens, step.ones(new Shape(b, t)));
+                gc.backward(scores.logProbs().mean().neg());
+            }
+            long t1 = System.nanoTime();
+            System.out.printf("learner rep %d: forward+backward %d x %d in %.3f s = %.0f tokens/s%n",
+                    rep, b, t, (t1 - t0) / 1e9, b * (double) t / ((t1 - t0) / 1e9));
         }
     }
 }

@@ -177,6 +177,24 @@ class DecoderTransformerTest {
     }
 
     @Test
+    void cachedDecodeStepsKeepTheLiveArrayCountFlat() {
+        try (NDManager m = base.newSubManager(); KvCache cache = model.newCache(m, 2, 30)) {
+            NDArray mask = ones(m, 2, 30);
+            model.forward(ids(m, new long[][] {{1, 5}, {1, 6}}), mask.get(new NDIndex(":, :2")), cache);
+            int[] counts = new int[25];
+            for (int s = 0; s < 25; s++) {
+                try (NDManager step = m.newSubManager()) {
+                    NDArray logits = model.forward(ids(step, new long[][] {{s % 20}, {(s + 3) % 20}}),
+                            mask.get(step, new NDIndex(":, :{}", 3 + s)), cache);
+                    logits.toFloatArray();
+                }
+                counts[s] = m.getManagedArrays().size();
+            }
+            assertEquals(counts[0], counts[24], "live arrays after step 1 vs step 25: " + java.util.Arrays.toString(counts));
+        }
+    }
+
+    @Test
     void frozenCopyGivesTheSameLogitsWithoutGradient() {
         try (DecoderTransformer copy = model.frozenCopy(); NDManager m = base.newSubManager()) {
             NDArray tokens = ids(m, new long[][] {{1, 5, 9, 4, 7}});
