@@ -81,7 +81,7 @@ class RunLifecycleTest extends IntegrationTestBase {
 
         HttpResponse<String> again = client.post("/api/v1/runs/" + id + "/resume", null);
         assertEquals(409, again.statusCode());
-        assertEquals("application/problem+json", again.headers().firstValue("Content-Type").orElseThrow());
+        assertEquals("application/problem+json", again.headers().firstValue("Content-Type").orElseThrow().split(";")[0]);
     }
 
     @Test
