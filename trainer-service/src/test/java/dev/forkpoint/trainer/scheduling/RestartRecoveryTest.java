@@ -3,7 +3,7 @@ package dev.forkpoint.trainer.scheduling;
 import dev.forkpoint.trainer.testing.FakeTrainingEngine;
 import dev.forkpoint.trainer.testing.IntegrationTestBase;
 import dev.forkpoint.trainer.testing.ServiceClient;
-import dev.forkpoint.trainer.testing.ServiceProcessMain;
+import dev.forkpoint.trainer.testing.ServiceProcess;
 import org.junit.jupiter.api.Test;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -70,35 +70,15 @@ class RestartRecoveryTest extends IntegrationTestBase {
     void aServiceKilledWithSigkillMidRunIsResumedFromItsCheckpointByTheNextStart() throws Exception {
         String db = isolatedDatabase();
         Path home = tempDirectory("forkpoint-kill");
-        int port;
-        try (java.net.ServerSocket probe = new java.net.ServerSocket(0)) {
-            port = probe.getLocalPort();
-        }
         var pg = dev.forkpoint.analytics.testing.PostgresTestDatabase.get();
-        Path log = home.resolve("service.log");
-        Process service = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m", "-cp", System.getProperty("java.class.path"), ServiceProcessMain.class.getName(),
-                "--server.port=" + port, "--forkpoint.home=" + home, "--forkpoint.security.token=" + TOKEN,
-                "--forkpoint.scheduler.poll-interval=100ms", "--spring.datasource.url=" + db,
-                "--spring.datasource.username=" + pg.username(), "--spring.datasource.password=" + pg.password())
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        JdbcClient sql = jdbcFor(db);
         long id;
-        try {
-            ServiceClient child = new ServiceClient(port, TOKEN);
-            ServiceClient.await(() -> {
-                try {
-                    return child.get("/actuator/health").statusCode() == 200;
-                } catch (IllegalStateException notYet) {
-                    return false;
-                }
-            }, Duration.ofSeconds(120), () -> "the service process did not start; see " + log);
-            id = child.createRun(fakeRun("killed", 12, 3, 40, null));
-            child.awaitStep(id, 5, WAIT);
-        } finally {
-            service.destroyForcibly(); // SIGKILL: no shutdown hook, no step boundary
-            service.waitFor();
+        try (ServiceProcess service = ServiceProcess.start(home, TOKEN, "--spring.datasource.url=" + db,
+                "--spring.datasource.username=" + pg.username(), "--spring.datasource.password=" + pg.password())) {
+            id = service.client.createRun(fakeRun("killed", 12, 3, 40, null));
+            service.client.awaitStep(id, 5, WAIT);
+            service.kill();
         }
+        JdbcClient sql = jdbcFor(db);
         assertEquals("RUNNING", sql.sql("SELECT status FROM runs WHERE id = :id").param("id", id).query(String.class).single());
         int checkpointed = sql.sql("SELECT max(step) FROM checkpoints WHERE run_id = :id").param("id", id).query(Integer.class).single();
 
