@@ -33,6 +33,20 @@ class SecurityTest extends IntegrationTestBase {
     }
 
     @Test
+    void protectReadsRequiresTheTokenForGetsButNotForHealth() throws Exception {
+        try (var service = startService(isolatedDatabase(), tempDirectory("forkpoint-protect-reads"),
+                "forkpoint.security.protect-reads=true")) {
+            var api = new dev.forkpoint.trainer.testing.ServiceClient(portOf(service), TOKEN);
+            assertEquals(401, api.get("/api/v1/runs").statusCode());
+            assertEquals(401, api.get("/api/v1/presets").statusCode());
+            var authorized = api.send(java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create("http://localhost:" + portOf(service) + "/api/v1/runs")).GET(), TOKEN);
+            assertEquals(200, authorized.statusCode());
+            assertEquals(200, api.get("/actuator/health").statusCode());
+        }
+    }
+
+    @Test
     void readsAndHealthAreOpenByDefault() {
         assertEquals(200, client.get("/api/v1/runs").statusCode());
         assertEquals(200, client.get("/api/v1/presets").statusCode());
