@@ -3,6 +3,7 @@ package dev.forkpoint.trainer.db;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.forkpoint.trainer.ForkpointProperties;
+import dev.forkpoint.trainer.scheduling.SchedulerProperties;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,13 +49,14 @@ public class EmbeddedPostgresConfiguration {
     }
 
     @Bean(destroyMethod = "close")
-    DataSource dataSource(EmbeddedPostgres pg) {
+    DataSource dataSource(EmbeddedPostgres pg, SchedulerProperties scheduler) {
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(pg.getJdbcUrl("postgres", "postgres"));
         config.setUsername("postgres");
         config.setPassword("postgres");
         config.setPoolName("forkpoint-embedded");
-        config.setMaximumPoolSize(10);
+        // each training run holds one connection for its lease (RunLease), plus room for the API
+        config.setMaximumPoolSize(scheduler.concurrency() + 8);
         return new HikariDataSource(config);
     }
 }
