@@ -39,6 +39,8 @@ class InvalidConfigTest extends IntegrationTestBase {
                 arguments("{\"training\":{\"maxGenBatches\":0}}", "training.maxGenBatches"),
                 arguments("{\"training\":{\"grupSize\":8}}", "training.grupSize"),
                 arguments("{\"training\":{\"steps\":\"many\"}}", "training.steps"),
+                arguments("{\"training\":{\"steps\":2.5}}", "training.steps"),
+                arguments("{\"training\":{\"steps\":1e12}}", "training.steps"),
                 arguments("{\"model\":{\"heads\":3,\"dModel\":128}}", "model.heads"),
                 arguments("{\"model\":{\"layers\":0}}", "model.layers"),
                 arguments("{\"model\":{\"contextLength\":4}}", "model.contextLength"),
