@@ -110,6 +110,22 @@ class RunLifecycleTest extends IntegrationTestBase {
     }
 
     @Test
+    void aCancelledRunResumesFromTheCheckpointWrittenAtCancelAndLosesNoStep() {
+        long id = client.createRun(fakeRun("cancel-resume", 30, 100, 20, null));
+        client.awaitStep(id, 5, WAIT);
+        assertEquals(202, client.post("/api/v1/runs/" + id + "/cancel", null).statusCode());
+        int cancelledAt = client.awaitStatus(id, "CANCELLED", WAIT).get("step").asInt();
+        JsonNode checkpoints = client.json(client.get("/api/v1/runs/" + id + "/checkpoints"));
+        assertEquals(cancelledAt, checkpoints.get(0).get("step").asInt(), "a checkpoint is written at the cancel boundary");
+
+        assertEquals(202, client.post("/api/v1/runs/" + id + "/resume", null).statusCode());
+        JsonNode done = client.awaitStatus(id, "SUCCEEDED", WAIT);
+        assertEquals(30, done.get("step").asInt());
+        assertEquals(List.of(new FakeTrainingEngine.Open(id, -1), new FakeTrainingEngine.Open(id, cancelledAt)), engine.opensOf(id));
+        assertEquals(30L, jdbc.sql("SELECT count(*) FROM run_steps WHERE run_id = :id").param("id", id).query(Long.class).single());
+    }
+
+    @Test
     void listPagesAndFiltersByStatus() {
         long a = client.createRun(fakeRun("list-a", 1, 1, 0, null));
         long b = client.createRun(fakeRun("list-b", 1, 1, 0, null));
