@@ -16,7 +16,7 @@ import java.util.SplittableRandom;
  */
 final class GumbelNoise {
 
-    private static final double TWO_POW_MINUS_24 = 1.0 / (1 << 24);
+    private static final double TWO_POW_MINUS_23 = 1.0 / (1 << 23);
 
     private final SplittableRandom root;
     private SplittableRandom[] rows = new SplittableRandom[0];
@@ -42,10 +42,17 @@ final class GumbelNoise {
         for (int i = 0; i < rows; i++) {
             SplittableRandom r = this.rows[i];
             for (int j = i * vocab, end = j + vocab; j < end; j++) {
-                // 24 random bits, centred in their bin: U in (0, 1) exactly representable, never 0 or 1
-                uniforms[j] = (float) (((r.nextInt() >>> 8) + 0.5) * TWO_POW_MINUS_24);
+                uniforms[j] = uniform(r.nextInt());
             }
         }
         return manager.create(uniforms, new Shape(rows, vocab)).log().neg().log().neg();
+    }
+
+    /**
+     * U from 32 random bits: the top 23, centred in their bin, so U is in [2^-24, 1 - 2^-24], exact in
+     * float32 and never 0 or 1 (24 bits would round the top bin to 1.0f and give infinite noise).
+     */
+    static float uniform(int randomBits) {
+        return (float) (((randomBits >>> 9) + 0.5) * TWO_POW_MINUS_23);
     }
 }
