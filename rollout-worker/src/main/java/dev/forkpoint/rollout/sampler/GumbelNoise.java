@@ -50,7 +50,8 @@ final class GumbelNoise {
 
     /**
      * U from 32 random bits: the top 23, centred in their bin, so U is in [2^-24, 1 - 2^-24], exact in
-     * float32 and never 0 or 1 (24 bits would round the top bin to 1.0f and give infinite noise).
+     * float32 and never 0 or 1 (24 bits would round the top bin to 1.0f and give infinite noise). The noise
+     * is therefore at most about 16.6, which only matters for tokens less likely than about 1e-7.
      */
     static float uniform(int randomBits) {
         return (float) (((randomBits >>> 9) + 0.5) * TWO_POW_MINUS_23);
