@@ -34,6 +34,8 @@ public final class WarmStart {
 
     /** Progress lines between evaluations. */
     private static final int LOG_EVERY = 50;
+    /** Non-finite steps in a row after which the run is declared diverged. */
+    private static final int MAX_CONSECUTIVE_SKIPS = 5;
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final WarmStartConfig config;
@@ -86,6 +88,8 @@ public final class WarmStart {
         double lr = 0;
         long step = 0;
         boolean stoppedByBudget = false;
+        int skipped = 0;
+        int consecutiveSkips = 0;
         try (NDManager base = NDManager.newBaseManager(policy.device()); AdamW adamW = new AdamW(optim, params)) {
             GreedyEvaluation.Result first = evaluate(evaluation, policy, base, 0, start, curve);
             progress.accept(new WarmStartProgress(0, loss, gradNorm, 0, 0, first.accuracy(), seconds(start),
@@ -105,17 +109,27 @@ public final class WarmStart {
                     loss = l.getFloat();
                 }
                 gradNorm = GradientClipping.clipGlobalNorm(params, config.maxGradNorm());
-                lr = adamW.step(params);
+                if (Double.isFinite(loss) && Double.isFinite(gradNorm)) {
+                    lr = adamW.step(params);
+                    consecutiveSkips = 0;
+                } else {
+                    // A non-finite loss or gradient would turn every parameter into NaN through AdamW: the update
+                    // is skipped (the next step zeroes the gradients) and counted; repeated ones end the run.
+                    skipped++;
+                    if (++consecutiveSkips > MAX_CONSECUTIVE_SKIPS) {
+                        throw new IllegalStateException("warm start: loss " + loss + ", grad norm " + gradNorm
+                                + " at step " + (step + 1) + ", " + consecutiveSkips
+                                + " non-finite steps in a row; lower warmStart.learningRate (" + config.learningRate() + ")");
+                    }
+                    progress.accept(new WarmStartProgress(step + 1, loss, gradNorm, lr, 0, Double.NaN, seconds(start),
+                            List.of("update skipped: non-finite loss or gradient (" + skipped + " so far)")));
+                }
                 step++;
                 long dt = System.nanoTime() - t0;
                 trainNanos += dt;
                 tokens += batch.realTokens();
                 windowNanos += dt;
                 windowTokens += batch.realTokens();
-                if (!Double.isFinite(loss)) {
-                    throw new IllegalStateException("warm start: loss " + loss + " at step " + step
-                            + "; lower warmStart.learningRate (" + config.learningRate() + ")");
-                }
                 boolean last = step == config.steps();
                 boolean evalNow = last || (config.evalEvery() > 0 && step % config.evalEvery() == 0);
                 if (evalNow || step % LOG_EVERY == 0) {
@@ -135,7 +149,7 @@ public final class WarmStart {
         }
         double finalAccuracy = curve.get(curve.size() - 1).accuracy();
         return new WarmStartResult(step, loss, finalAccuracy, curve, trainNanos / 1e9, seconds(start),
-                trainNanos > 0 ? tokens / (trainNanos / 1e9) : 0, stoppedByBudget);
+                trainNanos > 0 ? tokens / (trainNanos / 1e9) : 0, stoppedByBudget, skipped);
     }
 
     /**
@@ -172,6 +186,7 @@ public final class WarmStart {
         }
         meta.put("warmStart.accuracyCurve", JSON.writeValueAsString(curve));
         meta.put("warmStart.finalLoss", Double.toString(result.finalLoss()));
+        meta.put("warmStart.skippedSteps", Integer.toString(result.skippedSteps()));
         meta.put("warmStart.trainSeconds", Double.toString(result.trainSeconds()));
         meta.put("warmStart.tokensPerSecond", Double.toString(result.tokensPerSecond()));
         return meta;

@@ -90,9 +90,9 @@ public final class WarmStartMain {
             p.evalSamples().forEach(s -> System.out.println("    " + s));
         });
         System.out.printf(Locale.ROOT, "done: %d steps%s, eval accuracy %.3f, train %.1f s, total %.1f s"
-                        + " (%.2f min), %.0f tokens/s%n", result.steps(),
+                        + " (%.2f min), %.0f tokens/s, %d updates skipped (non-finite)%n", result.steps(),
                 result.stoppedByBudget() ? " (time budget reached)" : "", result.evalAccuracy(), result.trainSeconds(),
-                result.totalSeconds(), result.totalSeconds() / 60, result.tokensPerSecond());
+                result.totalSeconds(), result.totalSeconds() / 60, result.tokensPerSecond(), result.skippedSteps());
         StringBuilder curve = new StringBuilder("accuracy curve:");
         result.accuracyCurve().forEach(pt -> curve.append(String.format(Locale.ROOT, " %d:%.3f", pt.step(), pt.accuracy())));
         System.out.println(curve);

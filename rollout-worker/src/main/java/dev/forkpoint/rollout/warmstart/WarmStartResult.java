@@ -13,10 +13,11 @@ import java.util.List;
  * @param totalSeconds    wall time of the whole run (evaluations included, saving excluded)
  * @param tokensPerSecond prompt and response tokens trained per second of training time
  * @param stoppedByBudget whether the time budget ended the run before {@code steps} were done
+ * @param skippedSteps    steps whose update was skipped because the loss or gradient was not finite
  */
 public record WarmStartResult(long steps, double finalLoss, double evalAccuracy, List<Point> accuracyCurve,
                               double trainSeconds, double totalSeconds, double tokensPerSecond,
-                              boolean stoppedByBudget) {
+                              boolean stoppedByBudget, int skippedSteps) {
 
     public WarmStartResult {
         accuracyCurve = List.copyOf(accuracyCurve);

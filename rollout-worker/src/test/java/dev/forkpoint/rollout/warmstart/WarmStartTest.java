@@ -56,6 +56,7 @@ class WarmStartTest {
         assertTrue(result.finalLoss() < 0.5, "final loss " + result.finalLoss() + " " + trajectory);
         assertEquals(List.of(0L, 200L), result.accuracyCurve().stream().map(WarmStartResult.Point::step).toList());
         assertTrue(result.tokensPerSecond() > 0);
+        assertEquals(0, result.skippedSteps());
 
         try (PolicyCheckpoint.Loaded loaded = PolicyCheckpoint.load(out, Device.cpu())) {
             assertArrayEquals(trained, logits(loaded.policy()), "reloaded logits must be identical");
@@ -106,6 +107,25 @@ class WarmStartTest {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                     () -> new WarmStart(c, TOK).train(policy, p -> { }));
             assertTrue(e.getMessage().startsWith("model.contextLength = 16: train problem train:"), e.getMessage());
+        }
+    }
+
+    /** A NaN parameter makes every loss NaN: updates are skipped, never applied, and the run stops after 5. */
+    @Test
+    void nonFiniteStepsAreSkippedAndRepeatedOnesStopTheRun() {
+        try (DecoderTransformer random = DecoderTransformer.initialize(TINY, 7L, Device.cpu())) {
+            Map<String, float[]> values = random.parameterValues();
+            values.get("ln_f.beta")[0] = Float.NaN;
+            try (DecoderTransformer broken = DecoderTransformer.fromValues(TINY, values, Device.cpu(), true)) {
+                float[] before = broken.parameters().get("wte").toFloatArray();
+                List<WarmStartProgress> lines = new ArrayList<>();
+                IllegalStateException e = assertThrows(IllegalStateException.class,
+                        () -> new WarmStart(overfit(50), TOK).train(broken, lines::add));
+                assertTrue(e.getMessage().contains("at step 6, 6 non-finite steps in a row"), e.getMessage());
+                assertArrayEquals(before, broken.parameters().get("wte").toFloatArray(), "no update was applied");
+                assertEquals(5, lines.stream().filter(p -> p.evalSamples().stream()
+                        .anyMatch(x -> x.startsWith("update skipped"))).count());
+            }
         }
     }
 
