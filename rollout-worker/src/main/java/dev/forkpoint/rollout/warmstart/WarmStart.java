@@ -1,0 +1,221 @@
+package dev.forkpoint.rollout.warmstart;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.GradientCollector;
+import dev.forkpoint.rollout.checkpoint.PolicyCheckpoint;
+import dev.forkpoint.rollout.optim.AdamW;
+import dev.forkpoint.rollout.optim.GradientClipping;
+import dev.forkpoint.rollout.policy.DecoderTransformer;
+import dev.forkpoint.rollout.task.Problem;
+import dev.forkpoint.rollout.task.Split;
+import dev.forkpoint.rollout.task.Task;
+import dev.forkpoint.rollout.task.Tasks;
+import dev.forkpoint.rollout.tokenizer.Tokenizer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Supervised fine-tuning of the built-in policy on a task's worked solutions (issue 2, item 6): next-token
+ * cross-entropy on {@code bos + prompt + workedSolution + eos} with the loss on the response and eos only
+ * ({@link SupervisedBatch}), one gradient collector per step, global-norm clipping, AdamW with warm-up. Greedy
+ * accuracy on the EVAL split is measured at step 0, every {@code evalEvery} steps and at the end.
+ */
+public final class WarmStart {
+
+    /** Progress lines between evaluations. */
+    private static final int LOG_EVERY = 50;
+    /** Non-finite steps in a row after which the run is declared diverged. */
+    private static final int MAX_CONSECUTIVE_SKIPS = 5;
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private final WarmStartConfig config;
+    private final Task task;
+    private final Tokenizer tokenizer;
+
+    public WarmStart(WarmStartConfig config, Tokenizer tokenizer) {
+        if (tokenizer.vocabSize() > config.model().vocabSize()) {
+            throw new IllegalArgumentException("model.vocabSize = " + config.model().vocabSize() + ": the tokenizer has "
+                    + tokenizer.vocabSize() + " ids");
+        }
+        this.config = config;
+        this.task = Tasks.create(config.task());
+        this.tokenizer = tokenizer;
+    }
+
+    public Task task() {
+        return task;
+    }
+
+    /** Initialises a policy from the seed, trains it, saves it to {@code out} (atomically) and returns the result. */
+    public WarmStartResult run(Device device, Path out, Consumer<WarmStartProgress> progress) {
+        try (DecoderTransformer policy = DecoderTransformer.initialize(config.model(), config.seed(), device)) {
+            WarmStartResult result = train(policy, progress);
+            save(out, policy, result);
+            return result;
+        }
+    }
+
+    /** Trains {@code policy} in place. */
+    public WarmStartResult train(DecoderTransformer policy, Consumer<WarmStartProgress> progress) {
+        if (!policy.config().equals(config.model())) {
+            throw new IllegalArgumentException("policy config " + policy.config() + " differs from warmStart.model "
+                    + config.model());
+        }
+        Map<String, NDArray> params = policy.parameters();
+        AdamW.Config optim = new AdamW.Config(config.learningRate(), 0.9, 0.999, 1e-8, config.weightDecay(),
+                config.warmupSteps());
+        GreedyEvaluation evaluation = new GreedyEvaluation(task, tokenizer, config.maxNewTokens(), 256);
+        TrainCursor cursor = new TrainCursor(config.seed(), config.trainPool(), 0);
+        long start = System.nanoTime();
+        long deadline = config.minutes() > 0 ? start + (long) (config.minutes() * 60e9) : Long.MAX_VALUE;
+        List<WarmStartResult.Point> curve = new ArrayList<>();
+        long trainNanos = 0;
+        long tokens = 0;
+        long windowNanos = 0;
+        long windowTokens = 0;
+        double loss = Double.NaN;
+        double gradNorm = Double.NaN;
+        double lr = 0;
+        long step = 0;
+        boolean stoppedByBudget = false;
+        int skipped = 0;
+        int consecutiveSkips = 0;
+        try (NDManager base = NDManager.newBaseManager(policy.device()); AdamW adamW = new AdamW(optim, params)) {
+            GreedyEvaluation.Result first = evaluate(evaluation, policy, base, 0, start, curve);
+            progress.accept(new WarmStartProgress(0, loss, gradNorm, 0, 0, first.accuracy(), seconds(start),
+                    first.examples()));
+            while (step < config.steps()) {
+                if (System.nanoTime() >= deadline) {
+                    stoppedByBudget = true;
+                    break;
+                }
+                SupervisedBatch batch = nextBatch(cursor);
+                long t0 = System.nanoTime();
+                AdamW.zeroGradients(params);
+                try (NDManager sub = base.newSubManager();
+                     GradientCollector collector = Engine.getEngine("PyTorch").newGradientCollector()) {
+                    NDArray l = batch.loss(policy, sub);
+                    collector.backward(l);
+                    loss = l.getFloat();
+                }
+                gradNorm = GradientClipping.clipGlobalNorm(params, config.maxGradNorm());
+                if (Double.isFinite(loss) && Double.isFinite(gradNorm)) {
+                    lr = adamW.step(params);
+                    consecutiveSkips = 0;
+                } else {
+                    // A non-finite loss or gradient would turn every parameter into NaN through AdamW: the update
+                    // is skipped (the next step zeroes the gradients) and counted; repeated ones end the run.
+                    skipped++;
+                    if (++consecutiveSkips > MAX_CONSECUTIVE_SKIPS) {
+                        throw new IllegalStateException("warm start: loss " + loss + ", grad norm " + gradNorm
+                                + " at step " + (step + 1) + ", " + consecutiveSkips
+                                + " non-finite steps in a row; lower warmStart.learningRate (" + config.learningRate() + ")");
+                    }
+                    progress.accept(new WarmStartProgress(step + 1, loss, gradNorm, lr, 0, Double.NaN, seconds(start),
+                            List.of("update skipped: non-finite loss or gradient (" + skipped + " so far)")));
+                }
+                step++;
+                long dt = System.nanoTime() - t0;
+                trainNanos += dt;
+                tokens += batch.realTokens();
+                windowNanos += dt;
+                windowTokens += batch.realTokens();
+                boolean last = step == config.steps();
+                boolean evalNow = last || (config.evalEvery() > 0 && step % config.evalEvery() == 0);
+                if (evalNow || step % LOG_EVERY == 0) {
+                    GreedyEvaluation.Result r = evalNow ? evaluate(evaluation, policy, base, step, start, curve) : null;
+                    progress.accept(new WarmStartProgress(step, loss, gradNorm, lr, windowTokens / (windowNanos / 1e9),
+                            r == null ? Double.NaN : r.accuracy(), seconds(start), r == null ? List.of() : r.examples()));
+                    windowNanos = 0;
+                    windowTokens = 0;
+                }
+            }
+            if (stoppedByBudget && step > 0 && curve.get(curve.size() - 1).step() != step) {
+                GreedyEvaluation.Result r = evaluate(evaluation, policy, base, step, start, curve);
+                progress.accept(new WarmStartProgress(step, loss, gradNorm, lr,
+                        windowNanos > 0 ? windowTokens / (windowNanos / 1e9) : 0, r.accuracy(), seconds(start),
+                        r.examples()));
+            }
+        }
+        double finalAccuracy = curve.get(curve.size() - 1).accuracy();
+        return new WarmStartResult(step, loss, finalAccuracy, curve, trainNanos / 1e9, seconds(start),
+                trainNanos > 0 ? tokens / (trainNanos / 1e9) : 0, stoppedByBudget, skipped);
+    }
+
+    /**
+     * Saves the base checkpoint with the task config, the recipe, the steps and the measured accuracy in its
+     * metadata (keys {@code task}, {@code warmStart.*}).
+     */
+    public void save(Path out, DecoderTransformer policy, WarmStartResult result) {
+        PolicyCheckpoint.save(out, policy, tokenizer, Map.of(), metadata(result));
+    }
+
+    Map<String, String> metadata(WarmStartResult result) {
+        Map<String, String> meta = new LinkedHashMap<>();
+        ObjectNode taskJson = JSON.createObjectNode();
+        taskJson.put("name", config.task().name());
+        taskJson.setAll((ObjectNode) JSON.valueToTree(config.task()));
+        meta.put("task", JSON.writeValueAsString(taskJson));
+        ObjectNode recipe = JSON.createObjectNode();
+        recipe.put("seed", config.seed());
+        recipe.put("steps", config.steps());
+        recipe.put("batchSize", config.batchSize());
+        recipe.put("learningRate", config.learningRate());
+        recipe.put("warmupSteps", config.warmupSteps());
+        recipe.put("weightDecay", config.weightDecay());
+        recipe.put("maxGradNorm", config.maxGradNorm());
+        recipe.put("trainPool", config.trainPool());
+        recipe.put("minutes", config.minutes());
+        meta.put("warmStart.recipe", JSON.writeValueAsString(recipe));
+        meta.put("warmStart.steps", Long.toString(result.steps()));
+        meta.put("warmStart.evalAccuracy", Double.toString(result.evalAccuracy()));
+        meta.put("warmStart.evalPrompts", Long.toString(Math.min(config.evalLimit(), task.size(Split.EVAL))));
+        ArrayNode curve = JSON.createArrayNode();
+        for (WarmStartResult.Point p : result.accuracyCurve()) {
+            curve.addObject().put("step", p.step()).put("accuracy", p.accuracy()).put("seconds", p.seconds());
+        }
+        meta.put("warmStart.accuracyCurve", JSON.writeValueAsString(curve));
+        meta.put("warmStart.finalLoss", Double.toString(result.finalLoss()));
+        meta.put("warmStart.skippedSteps", Integer.toString(result.skippedSteps()));
+        meta.put("warmStart.trainSeconds", Double.toString(result.trainSeconds()));
+        meta.put("warmStart.tokensPerSecond", Double.toString(result.tokensPerSecond()));
+        return meta;
+    }
+
+    private SupervisedBatch nextBatch(TrainCursor cursor) {
+        long[] indices = cursor.next(config.batchSize());
+        List<SupervisedExample> examples = new ArrayList<>(indices.length);
+        for (long i : indices) {
+            Problem p = task.problem(Split.TRAIN, i);
+            SupervisedExample e = SupervisedExample.of(task, p, tokenizer);
+            if (e.length() > config.model().contextLength()) {
+                throw new IllegalArgumentException("model.contextLength = " + config.model().contextLength()
+                        + ": train problem " + p.id() + " needs " + e.length()
+                        + " positions (bos + prompt + worked solution + eos)");
+            }
+            examples.add(e);
+        }
+        return new SupervisedBatch(examples, tokenizer.padId());
+    }
+
+    private GreedyEvaluation.Result evaluate(GreedyEvaluation evaluation, DecoderTransformer policy, NDManager base,
+                                             long step, long start, List<WarmStartResult.Point> curve) {
+        GreedyEvaluation.Result r = evaluation.evaluate(policy, config.evalLimit(), base);
+        curve.add(new WarmStartResult.Point(step, r.accuracy(), seconds(start)));
+        return r;
+    }
+
+    private static double seconds(long start) {
+        return (System.nanoTime() - start) / 1e9;
+    }
+}
