@@ -1,0 +1,50 @@
+package dev.forkpoint.rollout.device;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import java.util.Locale;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Resolves the configured {@code device: auto|cpu|gpu} to the DJL device a run really uses, and logs it:
+ * {@code Engine.defaultDevice()} falls back to the CPU silently, so the choice must be visible in the logs
+ * (architecture.md, "Known DJL facts").
+ */
+public final class DeviceSelection {
+
+    private static final Logger log = LoggerFactory.getLogger(DeviceSelection.class);
+
+    private DeviceSelection() {}
+
+    /**
+     * @param mode {@code auto} (a GPU when the PyTorch engine reports one, else the CPU), {@code cpu} or
+     *             {@code gpu} (fails when no GPU is visible)
+     */
+    public static Device resolve(String mode) {
+        if (mode == null) {
+            throw new IllegalArgumentException("device = null: must be one of auto, cpu, gpu");
+        }
+        String m = mode.trim().toLowerCase(Locale.ROOT);
+        int gpus = switch (m) {
+            case "auto", "gpu" -> gpuCount();
+            case "cpu" -> 0;
+            default -> throw new IllegalArgumentException(
+                    "device = '" + mode + "': must be one of auto, cpu, gpu");
+        };
+        Device device;
+        if (m.equals("gpu") && gpus == 0) {
+            throw new IllegalArgumentException("device = gpu: the PyTorch engine reports no GPU (the CPU build of"
+                    + " libtorch is loaded, or no CUDA device is visible); use device = auto or cpu");
+        }
+        device = gpus > 0 && !m.equals("cpu") ? Device.gpu() : Device.cpu();
+        Engine engine = Engine.getEngine("PyTorch");
+        log.info("device = {} resolved to {} (engine {} {}, GPUs visible: {})",
+                m, device, engine.getEngineName(), engine.getVersion(), gpus);
+        return device;
+    }
+
+    private static int gpuCount() {
+        return Engine.getEngine("PyTorch").getGpuCount();
+    }
+}

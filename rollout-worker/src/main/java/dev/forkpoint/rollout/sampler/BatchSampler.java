@@ -1,0 +1,39 @@
+package dev.forkpoint.rollout.sampler;
+
+import ai.djl.ndarray.NDManager;
+import dev.forkpoint.rollout.policy.Policy;
+
+/**
+ * Batched generation from a {@link Policy}: prompts of different lengths are left-padded, prefilled once,
+ * then decoded one position per step with the KV cache (or, for the benchmark's baseline, by recomputing
+ * the whole prefix). Per-token temperature comes from a {@link TemperatureRule}; every generated token
+ * gets its id, T=1 log-probability, T=1 entropy and temperature recorded (algorithms.md section 4).
+ */
+public final class BatchSampler {
+
+    private final Policy policy;
+
+    public BatchSampler(Policy policy) {
+        this.policy = policy;
+    }
+
+    /**
+     * Generates until every row has sampled a stop token or {@code maxNewTokens} tokens.
+     *
+     * @param manager arrays of the generation live in a sub-manager of it, closed before returning
+     */
+    public SampleBatch generate(int[][] prompts, SamplingConfig config, TemperatureRule temperature,
+                                NDManager manager) {
+        try (Decoding decoding = start(prompts, config, temperature, manager)) {
+            while (!decoding.isFinished()) {
+                decoding.step();
+            }
+            return decoding.result();
+        }
+    }
+
+    /** A generation advanced one token per {@link Decoding#step()}; the caller closes it. */
+    public Decoding start(int[][] prompts, SamplingConfig config, TemperatureRule temperature, NDManager manager) {
+        return new Decoding(policy, prompts, config, temperature, manager);
+    }
+}
