@@ -1,0 +1,110 @@
+package dev.forkpoint.trainer.api;
+
+import dev.forkpoint.trainer.checkpoints.CheckpointRecord;
+import dev.forkpoint.trainer.checkpoints.CheckpointRepository;
+import dev.forkpoint.trainer.runs.Run;
+import dev.forkpoint.trainer.runs.RunConfig;
+import dev.forkpoint.trainer.runs.RunRepository;
+import dev.forkpoint.trainer.runs.RunService;
+import dev.forkpoint.trainer.runs.RunStatus;
+import dev.forkpoint.trainer.runs.StepRecord;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.util.UriComponentsBuilder;
+
+import java.net.URI;
+import java.util.List;
+
+/** HTTP mapping of the run lifecycle; the logic lives in {@link RunService}. */
+@RestController
+@RequestMapping("/api/v1/runs")
+class RunsController {
+
+    private final RunService runs;
+    private final CheckpointRepository checkpoints;
+    private final ApiProperties properties;
+
+    RunsController(RunService runs, CheckpointRepository checkpoints, ApiProperties properties) {
+        this.runs = runs;
+        this.checkpoints = checkpoints;
+        this.properties = properties;
+    }
+
+    /** Queues a run: 201 with Location; with a repeated Idempotency-Key, 200 and the run created before. */
+    @PostMapping
+    ResponseEntity<RunView> create(@RequestBody RunConfig config,
+                                   @RequestHeader(value = "Idempotency-Key", required = false) String idempotencyKey,
+                                   UriComponentsBuilder uri) {
+        if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > 200)) {
+            throw new InvalidParameterException("Idempotency-Key", "Idempotency-Key: must be 1-200 characters");
+        }
+        RunRepository.Inserted inserted = runs.create(config, idempotencyKey);
+        URI location = uri.path("/api/v1/runs/{id}").buildAndExpand(inserted.id()).toUri();
+        return ResponseEntity.status(inserted.created() ? HttpStatus.CREATED : HttpStatus.OK)
+                .location(location).body(view(runs.get(inserted.id())));
+    }
+
+    @GetMapping
+    RunPage list(@RequestParam(defaultValue = "0") int page, @RequestParam(defaultValue = "20") int size,
+                 @RequestParam(required = false) RunStatus status) {
+        if (page < 0) {
+            throw new InvalidParameterException("page", "page = " + page + ": must be >= 0");
+        }
+        if (size < 1 || size > properties.maxPageSize()) {
+            throw new InvalidParameterException("size", "size = " + size + ": must be between 1 and " + properties.maxPageSize());
+        }
+        List<RunView> items = runs.list(status, page, size).stream().map(this::view).toList();
+        return new RunPage(items, page, size, runs.count(status));
+    }
+
+    @GetMapping("/{id}")
+    RunView get(@PathVariable long id) {
+        return view(runs.get(id));
+    }
+
+    /** 202: a queued run is cancelled now, a running one at its next step boundary. */
+    @PostMapping("/{id}/cancel")
+    ResponseEntity<RunView> cancel(@PathVariable long id) {
+        return ResponseEntity.accepted().body(view(runs.cancel(id)));
+    }
+
+    /** 202: a FAILED or CANCELLED run is queued again and continues from its latest checkpoint. */
+    @PostMapping("/{id}/resume")
+    ResponseEntity<RunView> resume(@PathVariable long id) {
+        return ResponseEntity.accepted().body(view(runs.resume(id)));
+    }
+
+    /** Per-step metrics with {@code from <= step <= to}. */
+    @GetMapping("/{id}/metrics")
+    List<StepRecord> metrics(@PathVariable long id, @RequestParam(defaultValue = "1") int from,
+                             @RequestParam(defaultValue = "2147483647") int to) {
+        if (from < 0) {
+            throw new InvalidParameterException("from", "from = " + from + ": must be >= 0");
+        }
+        if (to < from) {
+            throw new InvalidParameterException("to", "to = " + to + ": must be >= from = " + from);
+        }
+        return runs.steps(id, from, to);
+    }
+
+    /** Retained checkpoints, newest first; {@code best} marks the best by evaluation accuracy. */
+    @GetMapping("/{id}/checkpoints")
+    List<CheckpointRecord> checkpoints(@PathVariable long id) {
+        runs.get(id);
+        return checkpoints.forRun(id);
+    }
+
+    private RunView view(Run run) {
+        Long position = run.status() == RunStatus.QUEUED ? runs.queuePosition(run.id()).orElse(null) : null;
+        StepRecord latest = runs.latestStep(run.id()).orElse(null);
+        return RunView.of(run, position, latest);
+    }
+}

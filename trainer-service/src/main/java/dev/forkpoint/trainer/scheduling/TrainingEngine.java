@@ -1,0 +1,20 @@
+package dev.forkpoint.trainer.scheduling;
+
+import dev.forkpoint.trainer.runs.RunConfig;
+
+import java.util.Optional;
+
+/**
+ * Opens training sessions: the rollout worker plus the learner. The scheduler owns when and how many;
+ * the engine owns what a step does. Without a bean of this type the service accepts runs and keeps
+ * them QUEUED.
+ */
+public interface TrainingEngine {
+
+    /**
+     * Opens run {@code runId} with its config, fresh or from {@code resumeFrom} (then the next
+     * {@link TrainingSession#step()} returns step {@code resumeFrom.step() + 1}, and the steps that follow
+     * equal those of an uninterrupted run with the same seed).
+     */
+    TrainingSession open(long runId, RunConfig config, Optional<CheckpointRef> resumeFrom) throws Exception;
+}

@@ -1,0 +1,138 @@
+package dev.forkpoint.trainer.testing;
+
+import dev.forkpoint.trainer.runs.RunConfig;
+import dev.forkpoint.trainer.scheduling.CheckpointRef;
+import dev.forkpoint.trainer.scheduling.StepResult;
+import dev.forkpoint.trainer.scheduling.TrainingEngine;
+import dev.forkpoint.trainer.scheduling.TrainingSession;
+import tools.jackson.databind.JsonNode;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Test double for the real engine (rollout + learner, wired later): deterministic steps from the seed, a
+ * state (step, RNG) that a checkpoint file really carries across a resume, and a record of every open so
+ * tests can see what the scheduler did. Task options ({@code task.name = "fake"}): {@code stepMillis}
+ * (sleep per step), {@code failOnceAtStep} (the first attempt throws at that step), {@code evalPeakStep}
+ * (eval accuracy {@code 1 - |step - peak| / 10}).
+ */
+public class FakeTrainingEngine implements TrainingEngine {
+
+    /** One call of {@link #open}: which run, and the checkpoint step it resumed from (-1: fresh). */
+    public record Open(long runId, int resumedFrom) {
+    }
+
+    public final List<Open> opens = new CopyOnWriteArrayList<>();
+    public final AtomicInteger openSessions = new AtomicInteger();
+    public final AtomicInteger maxOpenSessions = new AtomicInteger();
+    private final Set<Long> failedOnce = ConcurrentHashMap.newKeySet();
+
+    public List<Open> opensOf(long runId) {
+        return opens.stream().filter(o -> o.runId() == runId).toList();
+    }
+
+    @Override
+    public TrainingSession open(long runId, RunConfig config, Optional<CheckpointRef> resumeFrom) throws Exception {
+        int step = 0;
+        long rng = config.seed() * 0x9E3779B97F4A7C15L + 1;
+        if (resumeFrom.isPresent()) {
+            CheckpointRef ref = resumeFrom.get();
+            byte[] content = Files.readAllBytes(ref.path());
+            if (!sha256(content).equals(ref.sha256())) {
+                throw new IllegalStateException("checkpoint " + ref.path() + ": checksum mismatch");
+            }
+            String[] parts = new String(content, StandardCharsets.UTF_8).strip().split(" ");
+            step = Integer.parseInt(parts[0]);
+            rng = Long.parseLong(parts[1]);
+        }
+        opens.add(new Open(runId, resumeFrom.map(CheckpointRef::step).orElse(-1)));
+        maxOpenSessions.accumulateAndGet(openSessions.incrementAndGet(), Math::max);
+        return new Session(runId, config, step, rng);
+    }
+
+    static String sha256(byte[] content) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
+    }
+
+    private final class Session implements TrainingSession {
+        private final long runId;
+        private final int steps;
+        private final int evalEvery;
+        private final long stepMillis;
+        private final int failOnceAtStep;
+        private final int evalPeakStep;
+        private int step;
+        private long rng;
+        private Double lastEval;
+
+        Session(long runId, RunConfig config, int step, long rng) {
+            this.runId = runId;
+            this.steps = config.training().steps();
+            this.evalEvery = config.training().evalEvery();
+            JsonNode task = config.task();
+            this.stepMillis = task.path("stepMillis").asLong(0);
+            this.failOnceAtStep = task.path("failOnceAtStep").asInt(-1);
+            this.evalPeakStep = task.path("evalPeakStep").asInt(0);
+            this.step = step;
+            this.rng = rng;
+        }
+
+        @Override
+        public StepResult step() throws Exception {
+            if (stepMillis > 0) {
+                Thread.sleep(stepMillis);
+            }
+            int next = step + 1;
+            if (next == failOnceAtStep && failedOnce.add(runId)) {
+                throw new IllegalStateException("fake engine: injected failure at step " + next);
+            }
+            rng = rng * 6364136223846793005L + 1442695040888963407L; // LCG: state a checkpoint must carry
+            double u = (rng >>> 11) * 0x1.0p-53;
+            step = next;
+            Double eval = evalEvery > 0 && step % evalEvery == 0 ? 1.0 - Math.abs(step - evalPeakStep) / 10.0 : null;
+            if (eval != null) {
+                lastEval = eval;
+            }
+            return new StepResult(step, u, u / 2, 1.0 + u, 0.01 * u, 0.1 * u, 1000 + step, 100,
+                    Duration.ofMillis(2), Duration.ofMillis(1), eval, Map.of("u", u, "rng_low", (double) (rng & 0xFFFF)));
+        }
+
+        @Override
+        public CheckpointRef checkpoint(Path dir) throws Exception {
+            byte[] content = (step + " " + rng + "\n").getBytes(StandardCharsets.UTF_8);
+            Path target = dir.resolve(String.format("step-%06d.ckpt", step));
+            Path tmp = dir.resolve(target.getFileName() + ".tmp");
+            Files.write(tmp, content);
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            return new CheckpointRef(step, target, sha256(content), content.length, lastEval);
+        }
+
+        @Override
+        public boolean finished() {
+            return step >= steps;
+        }
+
+        @Override
+        public String device() {
+            return "fake-cpu";
+        }
+
+        @Override
+        public void close() {
+            openSessions.decrementAndGet();
+        }
+    }
+}
