@@ -2,7 +2,7 @@ package dev.forkpoint.rollout.tokenizer;
 
 /**
  * Text to token ids and back. Implementations: {@code BuiltinTokenizer} (a small fixed vocabulary for
- * the built-in tasks) and {@code HuggingFaceTokenizer} (a local {@code tokenizer.json}, offline).
+ * the built-in tasks) and {@code HuggingFaceTokenizerAdapter} (a local {@code tokenizer.json}, offline).
  */
 public interface Tokenizer {
 

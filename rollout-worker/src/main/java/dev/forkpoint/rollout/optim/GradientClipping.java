@@ -1,0 +1,41 @@
+package dev.forkpoint.rollout.optim;
+
+import ai.djl.ndarray.NDArray;
+import java.util.Map;
+
+/**
+ * Global-norm gradient clipping, written by hand because DJL's {@code optClipGrad} clamps element-wise on one
+ * side only (architecture.md, "Known DJL facts").
+ */
+public final class GradientClipping {
+
+    private GradientClipping() {}
+
+    /**
+     * Scales every gradient by {@code maxNorm / (norm + 1e-6)} when the global L2 norm over all of them exceeds
+     * {@code maxNorm} (as {@code torch.nn.utils.clip_grad_norm_}), in place.
+     *
+     * @return the global norm before clipping (what training logs report as {@code grad_norm})
+     */
+    public static double clipGlobalNorm(Map<String, NDArray> parameters, double maxNorm) {
+        if (!(maxNorm > 0)) {
+            throw new IllegalArgumentException("optim.maxGradNorm = " + maxNorm + ": must be > 0");
+        }
+        double sumSquares = 0;
+        for (Map.Entry<String, NDArray> e : parameters.entrySet()) {
+            try (NDArray g = AdamW.gradient(e.getKey(), e.getValue()); NDArray sq = g.square(); NDArray s = sq.sum()) {
+                sumSquares += s.getFloat();
+            }
+        }
+        double norm = Math.sqrt(sumSquares);
+        if (norm > maxNorm) {
+            double scale = maxNorm / (norm + 1e-6);
+            for (Map.Entry<String, NDArray> e : parameters.entrySet()) {
+                try (NDArray g = AdamW.gradient(e.getKey(), e.getValue())) {
+                    g.muli(scale);
+                }
+            }
+        }
+        return norm;
+    }
+}
