@@ -69,10 +69,10 @@ public final class RlRun implements AutoCloseable {
     private long dataCursor;
     private Double lastEvalAccuracy;
 
-    private RlRun(RunConfig config, Task task, Path resumeFrom) {
+    private RlRun(RunConfig config, Task customTask, Path resumeFrom) {
         this.config = config;
         this.settings = RunSettings.of(config);
-        this.task = task != null ? task : RunSettings.task(config);
+        this.task = customTask != null ? customTask : RunSettings.task(config);
         this.device = DeviceSelection.resolve(config.device());
         this.objective = new PolicyObjective(settings.objective());
         RunState state = null;
