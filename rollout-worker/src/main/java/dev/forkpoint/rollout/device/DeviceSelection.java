@@ -41,6 +41,11 @@ public final class DeviceSelection {
         Engine engine = Engine.getEngine("PyTorch");
         log.info("device = {} resolved to {} (engine {} {}, GPUs visible: {})",
                 m, device, engine.getEngineName(), engine.getVersion(), gpus);
+        if (!device.isGpu() && System.getenv("OMP_WAIT_POLICY") == null) {
+            // Measured (DecodeThroughputProbe): with other busy processes on a 2-core machine, libgomp's default
+            // spin-waiting made cached decoding ~10x slower; PASSIVE must be set before the JVM starts.
+            log.info("OMP_WAIT_POLICY is not set; on a shared CPU start the JVM with OMP_WAIT_POLICY=PASSIVE");
+        }
         return device;
     }
 

@@ -3,6 +3,7 @@ package dev.forkpoint.rollout.policy;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
 
 /**
  * Per-layer keys and values {@code (B, heads, capacity, headDim)} of {@link DecoderTransformer}, preallocated
@@ -34,7 +35,7 @@ final class DecoderKvCache implements KvCache {
         this.keys = new NDArray[config.layers()];
         this.values = new NDArray[config.layers()];
         for (int l = 0; l < config.layers(); l++) {
-            keys[l] = manager.zeros(new ai.djl.ndarray.types.Shape(batch, config.heads(), capacity, config.headDim()));
+            keys[l] = manager.zeros(new Shape(batch, config.heads(), capacity, config.headDim()));
             values[l] = manager.zeros(keys[l].getShape());
         }
     }

@@ -7,10 +7,13 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The built-in decoder-only transformer (GPT-2 shape): token plus learned absolute position embeddings,
@@ -23,6 +26,8 @@ import java.util.Random;
  * manager never grows.
  */
 public final class DecoderTransformer implements Policy {
+
+    private static final Logger log = LoggerFactory.getLogger(DecoderTransformer.class);
 
     /** Additive attention bias of a blocked key: exp underflows to exactly 0, and unlike -inf a row whose
      *  keys are all blocked (a padding query) stays finite instead of turning into NaN. */
@@ -81,7 +86,7 @@ public final class DecoderTransformer implements Policy {
             String name = e.getKey();
             float[] v = new float[(int) e.getValue().size()];
             if (name.endsWith(".gamma")) {
-                java.util.Arrays.fill(v, 1f);
+                Arrays.fill(v, 1f);
             } else if (name.endsWith(".bias") || name.endsWith(".beta")) {
                 // zeros
             } else {
@@ -126,6 +131,8 @@ public final class DecoderTransformer implements Policy {
                 }
                 params.put(e.getKey(), a);
             }
+            long count = params.values().stream().mapToLong(a -> a.getShape().size()).sum();
+            log.info("DecoderTransformer {}: {} parameters on {}{}", config, count, device, trainable ? "" : " (frozen)");
             return new DecoderTransformer(config, manager, params);
         } catch (RuntimeException e) {
             manager.close();

@@ -164,6 +164,49 @@ class DecoderTransformerTest {
     }
 
     @Test
+    void scoreGradientMatchesCentralFiniteDifferences() {
+        String[][] probes = {{"wte", "5, 3"}, {"wpe", "2, 7"}, {"h.0.attn.qkv.weight", "20, 4"},
+            {"h.1.attn.proj.weight", "3, 9"}, {"h.1.mlp.fc.bias", "11"}, {"h.0.ln_1.gamma", "6"}, {"ln_f.beta", "2"}};
+        // Larger-than-init random parameters, so attention is far from uniform and every probe has a real gradient.
+        java.util.Random rng = new java.util.Random(9);
+        Map<String, float[]> values = new java.util.LinkedHashMap<>();
+        DecoderTransformer.parameterShapes(SMALL).forEach((name, shape) -> {
+            float[] v = new float[(int) shape.size()];
+            for (int i = 0; i < v.length; i++) {
+                v[i] = (float) (name.endsWith("gamma") ? 1 + 0.2 * rng.nextGaussian() : 0.3 * rng.nextGaussian());
+            }
+            values.put(name, v);
+        });
+        try (DecoderTransformer probe = DecoderTransformer.fromValues(SMALL, values, Device.cpu(), true);
+             NDManager m = base.newSubManager()) {
+            NDArray tokens = ids(m, new long[][] {{1, 5, 9, 4, 7, 3}, {0, 1, 3, 20, 11, 10}});
+            NDArray mask = m.create(new float[] {1, 1, 1, 1, 1, 1, 0, 1, 1, 1, 1, 1}, new Shape(2, 6));
+            try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
+                gc.backward(probe.score(tokens, mask).logProbs().sum());
+            }
+            for (String[] pr : probes) {
+                NDArray p = probe.parameters().get(pr[0]);
+                NDIndex at = new NDIndex(pr[1]);
+                float analytic;
+                try (NDArray g = p.getGradient()) {
+                    analytic = g.get(m, at).getFloat();
+                }
+                float original = p.get(m, at).getFloat();
+                float eps = 1e-2f;
+                p.set(at, original + eps);
+                float plus = probe.score(tokens, mask).logProbs().sum().getFloat();
+                p.set(at, original - eps);
+                float minus = probe.score(tokens, mask).logProbs().sum().getFloat();
+                p.set(at, original);
+                double numeric = (plus - minus) / (2.0 * eps);
+                assertTrue(Math.abs(numeric) > 0.05, pr[0] + ": gradient " + numeric + " too small to test anything");
+                assertEquals(numeric, analytic, Math.max(0.03 * Math.abs(numeric), 2e-3),
+                        "d sum(logProbs) / d " + pr[0] + "[" + pr[1] + "]");
+            }
+        }
+    }
+
+    @Test
     void forwardAndScoreDoNotAllocateInTheParameterManager() {
         NDManager owner = model.parameters().get("wte").getManager();
         int before = owner.getManagedArrays().size();
@@ -174,6 +217,24 @@ class DecoderTransformerTest {
             model.forward(ids(m, new long[][] {{2}}), ones(m, 1, 5), cache);
         }
         assertEquals(before, owner.getManagedArrays().size());
+    }
+
+    @Test
+    void cachedDecodeStepsKeepTheLiveArrayCountFlat() {
+        try (NDManager m = base.newSubManager(); KvCache cache = model.newCache(m, 2, 30)) {
+            NDArray mask = ones(m, 2, 30);
+            model.forward(ids(m, new long[][] {{1, 5}, {1, 6}}), mask.get(new NDIndex(":, :2")), cache);
+            int[] counts = new int[25];
+            for (int s = 0; s < 25; s++) {
+                try (NDManager step = m.newSubManager()) {
+                    NDArray logits = model.forward(ids(step, new long[][] {{s % 20}, {(s + 3) % 20}}),
+                            mask.get(step, new NDIndex(":, :{}", 3 + s)), cache);
+                    logits.toFloatArray();
+                }
+                counts[s] = m.getManagedArrays().size();
+            }
+            assertEquals(counts[0], counts[24], "live arrays after step 1 vs step 25: " + java.util.Arrays.toString(counts));
+        }
     }
 
     @Test
