@@ -96,11 +96,12 @@ public final class AdaptiveTemperature implements TemperatureRule {
         if (stats == null) {
             return entropy.getManager().full(new Shape(rows, 1), (float) tBase, DataType.FLOAT32, entropy.getDevice());
         }
-        NDArray h = entropy.maximum(1e-6f).log().sub((float) stats.pivot()).div((float) (stats.std() + 1e-6));
-        // scale = scaleNeg + (h > 0) * (scalePos - scaleNeg): avoids a where() with two broadcast scalars
-        NDArray scale = h.gt(0f).toType(DataType.FLOAT32, false)
-                .mul((float) (stats.scalePos() - stats.scaleNeg())).add((float) stats.scaleNeg());
-        NDArray hHat = h.mul(scale).clip(-1f, 1f);
-        return hHat.mul((float) (tBase * tau)).add((float) tBase).reshape(rows, 1);
+        // h = (ln max(H, 1e-6) - pivot) / (std + 1e-6), as one multiply-add
+        double a = 1.0 / (stats.std() + 1e-6);
+        NDArray h = entropy.maximum(1e-6f).log().muli((float) a).addi((float) (-stats.pivot() * a));
+        // clamp(h * scalePos if h > 0 else h * scaleNeg, -1, 1): exactly one of the two terms is non-zero
+        NDArray hHat = h.mul((float) stats.scalePos()).clip(0f, 1f)
+                .addi(h.mul((float) stats.scaleNeg()).clip(-1f, 0f));
+        return hHat.muli((float) (tBase * tau)).addi((float) tBase).reshape(rows, 1);
     }
 }

@@ -17,7 +17,8 @@ import java.util.Arrays;
  * <p>Layout: the batch is a host-side {@code (B, P + maxNewTokens)} grid of ids and key-mask bits, prompts
  * right-aligned at column {@code P} (left padding, mask 0). Column {@code P + t} holds the token sampled
  * at step {@code t}; a row that has finished gets the pad id with mask 0 from then on, so it no longer
- * influences anything and its recorded tokens end at its stop token.
+ * influences anything and its recorded tokens end at its stop token. Finished rows stay in the batch
+ * (the batch is not compacted, so they still cost compute) until every row has finished.
  *
  * <p>Per step everything runs on the device in one step sub-manager, vectorised over the batch, and one
  * host transfer brings back {@code (id, olp, H, T)} for every row.

@@ -80,6 +80,22 @@ class GumbelMaxSamplerTest {
         }
     }
 
+    @Test
+    void extremeUniformsStayInsideTheOpenInterval() {
+        // the largest and smallest bins must give finite noise in float32
+        float top = GumbelNoise.uniform(0xFFFFFFFF);
+        float bottom = GumbelNoise.uniform(0);
+        assertTrue(top < 1f && bottom > 0f, top + " " + bottom);
+        try (NDManager m = NDManager.newBaseManager()) {
+            float[] g = new GumbelNoise(1L).next(m, 300, 1000).toFloatArray();
+            for (float x : g) {
+                assertTrue(Float.isFinite(x), "Gumbel noise must be finite");
+            }
+            float[] edge = m.create(new float[] {top, bottom}).log().neg().log().neg().toFloatArray();
+            assertTrue(Float.isFinite(edge[0]) && Float.isFinite(edge[1]), edge[0] + " " + edge[1]);
+        }
+    }
+
     /** Counts per temperature group; rows of group k all have temperature temps[k]. */
     private static long[][] sample(double[] temps, double topP, long seed) {
         int rows = DRAWS * temps.length;
