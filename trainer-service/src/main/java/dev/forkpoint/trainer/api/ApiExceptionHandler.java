@@ -16,6 +16,7 @@ import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.exc.StreamReadException;
 import tools.jackson.databind.exc.UnrecognizedPropertyException;
 
 import java.util.List;
@@ -72,7 +73,10 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
         }
         String field = path(json);
         String message;
-        if (json instanceof UnrecognizedPropertyException unknown) {
+        if (json instanceof StreamReadException syntax) {
+            field = "body";
+            message = "malformed JSON: " + syntax.getOriginalMessage();
+        } else if (json instanceof UnrecognizedPropertyException unknown) {
             String known = unknown.getKnownPropertyIds() == null ? "" : unknown.getKnownPropertyIds().stream()
                     .map(String::valueOf).sorted().collect(Collectors.joining(", "));
             message = field + ": unknown property" + (known.isEmpty() ? "" : "; known properties here: " + known);

@@ -46,7 +46,7 @@ class RequestSizeLimitFilter extends OncePerRequestFilter {
                             + " bytes (forkpoint.api.max-request-bytes)");
             response.setStatus(HttpStatus.CONTENT_TOO_LARGE.value());
             response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
-            response.getWriter().write(json.writeValueAsString(problem));
+            response.getOutputStream().write(json.writeValueAsBytes(problem)); // bytes: no charset parameter added
             return;
         }
         chain.doFilter(new Bounded(request, limit), response);

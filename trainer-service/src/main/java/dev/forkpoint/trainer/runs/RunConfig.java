@@ -1,8 +1,10 @@
 package dev.forkpoint.trainer.runs;
 
+import io.swagger.v3.oas.annotations.media.Schema;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -28,7 +30,9 @@ import java.util.regex.Pattern;
  * @param training  the optimisation loop
  */
 public record RunConfig(String name, Long seed, String device, Integer priority, ModelSpec model,
-                        ObjectNode task, ObjectNode objective, SamplingSpec sampling, TrainingSpec training) {
+                        @Schema(type = "object", implementation = Map.class) ObjectNode task,
+                        @Schema(type = "object", implementation = Map.class) ObjectNode objective,
+                        SamplingSpec sampling, TrainingSpec training) {
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._ -]{1,100}");
     private static final Set<String> DEVICES = Set.of("auto", "cpu", "gpu");

@@ -30,7 +30,7 @@ public record SamplingSpec(Double temperature, Boolean adaptiveTemperature, Doub
         errors.range("sampling.tau", tau, 0.0, false, 1.0);
         errors.range("sampling.topP", topP, 0.0, true, 1.0);
         errors.range("sampling.maxNewTokens", maxNewTokens, 1, 32767);
-        if (maxNewTokens >= model.contextLength()) {
+        if (model.contextLength() >= 8 && maxNewTokens >= model.contextLength()) { // only against a valid length
             errors.add("sampling.maxNewTokens", "sampling.maxNewTokens = " + maxNewTokens
                     + ": must be below model.contextLength = " + model.contextLength());
         }

@@ -61,7 +61,7 @@ public record TrainingSpec(Integer steps, Integer promptsPerStep, Integer groupS
         errors.range("training.keepCheckpoints", keepCheckpoints, 1, 1000);
         errors.range("training.maxGenBatches", maxGenBatches, 1, 1000);
         long batch = (long) promptsPerStep * groupSize;
-        if (miniBatches > batch) {
+        if (promptsPerStep >= 1 && groupSize >= 1 && miniBatches > batch) { // only between valid parts
             errors.add("training.miniBatches", "training.miniBatches = " + miniBatches
                     + ": must be at most promptsPerStep * groupSize = " + batch);
         }

@@ -185,7 +185,12 @@ public class RunScheduler implements SmartLifecycle {
     public synchronized void stop() {
         stopping = true;
         if (poller != null) {
-            poller.shutdownNow();
+            poller.shutdown(); // cancels the periodic poll; lets an in-flight poll finish its SQL
+            try {
+                poller.awaitTermination(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
         if (executors != null) {
             executors.shutdown();

@@ -34,6 +34,6 @@ final class ProblemAuthenticationEntryPoint implements AuthenticationEntryPoint 
         response.setStatus(HttpStatus.UNAUTHORIZED.value());
         response.setHeader("WWW-Authenticate", header == null ? "Bearer" : "Bearer error=\"invalid_token\"");
         response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
-        response.getWriter().write(json.writeValueAsString(problem));
+        response.getOutputStream().write(json.writeValueAsBytes(problem)); // bytes: no charset parameter added
     }
 }

@@ -81,7 +81,7 @@ class RunLifecycleTest extends IntegrationTestBase {
 
         HttpResponse<String> again = client.post("/api/v1/runs/" + id + "/resume", null);
         assertEquals(409, again.statusCode());
-        assertEquals("application/problem+json", again.headers().firstValue("Content-Type").orElseThrow());
+        assertEquals("application/problem+json", again.headers().firstValue("Content-Type").orElseThrow().split(";")[0]);
     }
 
     @Test
@@ -107,6 +107,22 @@ class RunLifecycleTest extends IntegrationTestBase {
         assertEquals(step, rows);
         assertEquals(409, client.post("/api/v1/runs/" + running + "/cancel", null).statusCode());
         assertTrue(engine.opensOf(queued).isEmpty(), "a run cancelled while queued is never opened");
+    }
+
+    @Test
+    void aCancelledRunResumesFromTheCheckpointWrittenAtCancelAndLosesNoStep() {
+        long id = client.createRun(fakeRun("cancel-resume", 30, 100, 20, null));
+        client.awaitStep(id, 5, WAIT);
+        assertEquals(202, client.post("/api/v1/runs/" + id + "/cancel", null).statusCode());
+        int cancelledAt = client.awaitStatus(id, "CANCELLED", WAIT).get("step").asInt();
+        JsonNode checkpoints = client.json(client.get("/api/v1/runs/" + id + "/checkpoints"));
+        assertEquals(cancelledAt, checkpoints.get(0).get("step").asInt(), "a checkpoint is written at the cancel boundary");
+
+        assertEquals(202, client.post("/api/v1/runs/" + id + "/resume", null).statusCode());
+        JsonNode done = client.awaitStatus(id, "SUCCEEDED", WAIT);
+        assertEquals(30, done.get("step").asInt());
+        assertEquals(List.of(new FakeTrainingEngine.Open(id, -1), new FakeTrainingEngine.Open(id, cancelledAt)), engine.opensOf(id));
+        assertEquals(30L, jdbc.sql("SELECT count(*) FROM run_steps WHERE run_id = :id").param("id", id).query(Long.class).single());
     }
 
     @Test

@@ -87,9 +87,9 @@ public abstract class IntegrationTestBase {
                     "spring.datasource.password=" + db.password()));
         }
         props.addAll(List.of(extra));
+        // as command-line arguments: they must win over application.yml (builder properties() are only defaults)
         return new SpringApplicationBuilder(ForkpointApplication.class, FakeEngineConfiguration.class)
-                .properties(props.toArray(String[]::new))
-                .run();
+                .run(props.stream().map(p -> "--" + p).toArray(String[]::new));
     }
 
     protected static int portOf(ConfigurableApplicationContext context) {
