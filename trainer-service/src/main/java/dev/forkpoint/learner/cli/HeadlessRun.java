@@ -106,7 +106,7 @@ public final class HeadlessRun {
     }
 
     /** Without Spring Boot's logging set-up logback prints DEBUG from every library; keep INFO. */
-    static void quietLogging() {
+    public static void quietLogging() {
         Logger root = LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME);
         if (root instanceof ch.qos.logback.classic.Logger logback) {
             logback.setLevel(ch.qos.logback.classic.Level.INFO);

@@ -75,35 +75,46 @@ public final class PolicyUpdate {
                 int[] rows = java.util.Arrays.copyOfRange(order, from, to);
                 long seed = SeedStreams.seed(settings.runSeed(), SeedStreams.OBJECTIVE, step,
                         (long) epoch * parts + mb);
+                PhaseTimer timer = new PhaseTimer();
                 try (NDManager sub = manager.newSubManager(policy.device())) {
                     UpdateBatch ub = UpdateBatch.of(batch, rows, advantages, padId, sub);
-                    average.add(miniBatch(ub, seed, params));
+                    timer.lap("batch");
+                    average.add(miniBatch(ub, seed, params, timer));
                 }
                 // Outside the collector and any scope: AdamW updates the parameters in place.
                 double norm = GradientClipping.clipGlobalNorm(params, settings.maxGradNorm());
+                timer.lap("clip");
                 average.add(GRAD_NORM, norm);
                 average.add(LEARNING_RATE, optimizer.step(params));
+                timer.lap("optimizer");
+                average.add(timer.seconds());
             }
         }
         return average.means();
     }
 
-    private Map<String, Double> miniBatch(UpdateBatch ub, long seed, Map<String, NDArray> params) {
+    private Map<String, Double> miniBatch(UpdateBatch ub, long seed, Map<String, NDArray> params,
+                                          PhaseTimer timer) {
         NDArray ref = null;
         if (reference != null) {
             // Frozen parameters (no gradient) and no collector open: nothing is recorded.
             ref = ub.responseSlice(reference.score(ub.tokens(), ub.keyMask()).logProbs());
+            timer.lap("reference");
         }
         AdamW.zeroGradients(params);
+        timer.lap("zero_grad");
         // Only one gradient collector may be open per process (architecture.md, "Known DJL facts"): it is
         // opened here, around exactly one forward and backward, and always closed.
         try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
             Policy.TokenScores scores = policy.score(ub.tokens(), ub.keyMask());
             NDArray lp = ub.responseSlice(scores.logProbs());
             NDArray h = ub.responseSlice(scores.entropy());
+            timer.lap("forward");
             ObjectiveResult result = objective.compute(new PolicyBatch(lp, ub.oldLogProbs(), ref, h, ub.oldEntropy(),
                     ub.responseMask(), ub.advantages(), seed));
+            timer.lap("objective");
             collector.backward(result.loss());
+            timer.lap("backward");
             Map<String, Double> metrics = new java.util.LinkedHashMap<>(result.metrics());
             double loss = result.loss().getFloat();
             if (!Double.isFinite(loss)) {
