@@ -77,7 +77,11 @@ public final class UpdateBenchmark {
                 step++;
                 for (Slot s : slots.values()) {
                     long t0 = System.nanoTime();
-                    s.update.update(batch, s.advantages, step, manager);
+                    try {
+                        s.update.update(batch, s.advantages, step, manager);
+                    } catch (IllegalStateException e) {
+                        throw new IllegalStateException(s.preset + " round " + (round + 1) + ": " + e.getMessage(), e);
+                    }
                     long t = System.nanoTime() - t0;
                     if (round >= warmup) {
                         s.times[round - warmup] = t;

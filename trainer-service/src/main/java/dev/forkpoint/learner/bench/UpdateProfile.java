@@ -53,7 +53,8 @@ public final class UpdateProfile {
                             timing.put(k.substring("timing/update_".length()), Math.round(v * 1000) / 1.0);
                         }
                     });
-                    System.out.printf("%s update %d: %.0f ms total, phases (ms) %s%n", preset, i + 1, t / 1e6, timing);
+                    System.out.printf("%s update %d: %.0f ms total, loss %s, grad_norm %s, phases (ms) %s%n", preset,
+                            i + 1, t / 1e6, m.get("actor/loss"), m.get("actor/grad_norm"), timing);
                 }
             }
         }

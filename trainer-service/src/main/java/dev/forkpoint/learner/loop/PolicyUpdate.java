@@ -83,6 +83,10 @@ public final class PolicyUpdate {
                 }
                 // Outside the collector and any scope: AdamW updates the parameters in place.
                 double norm = GradientClipping.clipGlobalNorm(params, settings.maxGradNorm());
+                if (!Double.isFinite(norm)) {
+                    throw new IllegalStateException("update: the gradient norm is " + norm + " at step " + step
+                            + " (epoch " + epoch + ", mini-batch " + mb + "); stopping before AdamW corrupts the policy");
+                }
                 timer.lap("clip");
                 average.add(GRAD_NORM, norm);
                 average.add(LEARNING_RATE, optimizer.step(params));
