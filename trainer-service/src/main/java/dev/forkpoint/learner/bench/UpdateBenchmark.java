@@ -64,11 +64,7 @@ public final class UpdateBenchmark {
             try (DecoderTransformer probe = DecoderTransformer.initialize(config, 1, device)) {
                 batch = syntheticBatch(probe, manager, new Random(42));
             }
-            double[] rewards = new double[SEQUENCES];
-            Random r = new Random(7);
-            for (int i = 0; i < SEQUENCES; i++) {
-                rewards[i] = r.nextBoolean() ? 1 : 0;
-            }
+            double[] rewards = rewards();
             for (ObjectivePreset p : presets) {
                 slots.put(p, new Slot(p, config, device, batch, rewards, tok.padId()));
             }
@@ -198,6 +194,16 @@ public final class UpdateBenchmark {
         }
         return new RolloutBatch(prompts, responses, olp, h, temps, groups, ids, new double[SEQUENCES],
                 new boolean[SEQUENCES], reasons);
+    }
+
+    /** Seeded binary rewards: groups of 8 with mixed outcomes, as dynamic sampling would keep. */
+    static double[] rewards() {
+        double[] rewards = new double[SEQUENCES];
+        Random r = new Random(7);
+        for (int i = 0; i < SEQUENCES; i++) {
+            rewards[i] = r.nextBoolean() ? 1 : 0;
+        }
+        return rewards;
     }
 
     static double median(long[] all) {

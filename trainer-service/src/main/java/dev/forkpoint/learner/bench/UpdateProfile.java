@@ -34,10 +34,7 @@ public final class UpdateProfile {
              DecoderTransformer policy = DecoderTransformer.initialize(config, 1, device)) {
             RolloutBatch batch = UpdateBenchmark.syntheticBatch(policy, manager, new Random(42));
             PolicyObjective objective = new PolicyObjective(preset.config());
-            double[] rewards = new double[batch.size()];
-            for (int i = 0; i < rewards.length; i++) {
-                rewards[i] = i % 3 == 0 ? 1 : 0;
-            }
+            double[] rewards = UpdateBenchmark.rewards();
             double[] adv = objective.advantages(rewards, batch.groups(), batch.responseLengths());
             try (DecoderTransformer ref = preset.config().kl() != null ? policy.frozenCopy() : null;
                  AdamW opt = new AdamW(AdamW.Config.defaults(1e-5), policy.parameters())) {

@@ -11,6 +11,7 @@ import dev.forkpoint.rollout.batch.RolloutBatch;
 import dev.forkpoint.rollout.optim.AdamW;
 import dev.forkpoint.rollout.optim.GradientClipping;
 import dev.forkpoint.rollout.policy.Policy;
+import dev.forkpoint.rollout.sampler.GradModeOff;
 import java.util.Map;
 import java.util.Random;
 
@@ -81,15 +82,20 @@ public final class PolicyUpdate {
                     timer.lap("batch");
                     average.add(miniBatch(ub, seed, params, timer));
                 }
-                // Outside the collector and any scope: AdamW updates the parameters in place.
-                double norm = GradientClipping.clipGlobalNorm(params, settings.maxGradNorm());
-                if (!Double.isFinite(norm)) {
-                    throw new IllegalStateException("update: the gradient norm is " + norm + " at step " + step
-                            + " (epoch " + epoch + ", mini-batch " + mb + "); stopping before AdamW corrupts the policy");
+                // Outside the collector and any scope: AdamW updates the parameters in place. Autograd must be
+                // off for that: libtorch's grad mode is per thread and on by default in a new thread (the
+                // service's run executor), where an in-place update of a leaf that requires grad is an error.
+                try (GradModeOff noGrad = new GradModeOff()) {
+                    double norm = GradientClipping.clipGlobalNorm(params, settings.maxGradNorm());
+                    if (!Double.isFinite(norm)) {
+                        throw new IllegalStateException("update: the gradient norm is " + norm + " at step " + step
+                                + " (epoch " + epoch + ", mini-batch " + mb + "); stopping before AdamW corrupts"
+                                + " the policy");
+                    }
+                    timer.lap("clip");
+                    average.add(GRAD_NORM, norm);
+                    average.add(LEARNING_RATE, optimizer.step(params));
                 }
-                timer.lap("clip");
-                average.add(GRAD_NORM, norm);
-                average.add(LEARNING_RATE, optimizer.step(params));
                 timer.lap("optimizer");
                 average.add(timer.seconds());
             }

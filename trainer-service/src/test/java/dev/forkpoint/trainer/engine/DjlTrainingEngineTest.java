@@ -24,8 +24,26 @@ class DjlTrainingEngineTest {
              "sampling": {"maxNewTokens": 8},
              "training": {"steps": 3, "promptsPerStep": 2, "groupSize": 2, "evalEvery": 2, "evalSize": 4}}""");
 
+    /**
+     * Runs on a fresh thread, as the scheduler's executor does: libtorch's grad mode is per thread and on by
+     * default there, unlike on the thread that initialised the engine.
+     */
     @Test
-    void stepsCheckpointAndResumeFromAVerifiedCheckpoint(@TempDir Path dir) throws Exception {
+    void stepsCheckpointAndResumeFromAVerifiedCheckpointOnAFreshThread(@TempDir Path dir) throws Exception {
+        java.util.concurrent.ExecutorService executor = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try {
+            executor.submit(() -> {
+                stepsCheckpointAndResume(dir);
+                return null;
+            }).get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw e.getCause() instanceof Exception ex ? ex : e;
+        } finally {
+            executor.shutdown();
+        }
+    }
+
+    private static void stepsCheckpointAndResume(Path dir) throws Exception {
         DjlTrainingEngine engine = new DjlTrainingEngine();
         CheckpointRef ref;
         StepResult third;
