@@ -82,9 +82,9 @@ public final class PolicyUpdate {
                     timer.lap("batch");
                     average.add(miniBatch(ub, seed, params, timer));
                 }
-                // Outside the collector and any scope: AdamW updates the parameters in place. Autograd must be
-                // off for that: libtorch's grad mode is per thread and on by default in a new thread (the
-                // service's run executor), where an in-place update of a leaf that requires grad is an error.
+                // Outside the collector and any scope: AdamW updates the parameters in place. Autograd is switched
+                // off explicitly so that nothing records those updates whatever the thread's grad mode (it is per
+                // thread in libtorch; the service runs steps on its executor's thread).
                 try (GradModeOff noGrad = new GradModeOff()) {
                     double norm = GradientClipping.clipGlobalNorm(params, settings.maxGradNorm());
                     if (!Double.isFinite(norm)) {
