@@ -106,6 +106,7 @@ public final class UpdateBenchmark {
                     + " (+ reference forward for presets with a KL term)");
             setting.put("device", device.toString());
             setting.put("threads", Runtime.getRuntime().availableProcessors());
+            setting.put("OMP_WAIT_POLICY", String.valueOf(System.getenv("OMP_WAIT_POLICY")));
             Files.createDirectories(out.toAbsolutePath().getParent());
             Files.writeString(out, json.writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n");
             System.out.println("wrote " + out.toAbsolutePath());
