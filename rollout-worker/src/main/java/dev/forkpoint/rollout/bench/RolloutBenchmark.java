@@ -79,9 +79,15 @@ public final class RolloutBenchmark {
             List<Double> cachedRates = new ArrayList<>();
             List<Double> adaptiveRates = new ArrayList<>();
             List<Double> uncachedRates = new ArrayList<>();
-            for (int r = 0; r < reps; r++) { // interleaved, so drift from other load hits both alike
-                cachedRates.add(timed("cached", sampler, batch, cached.withSeed(r), fixed, manager));
-                adaptiveRates.add(timed("adaptive", sampler, batch, cached.withSeed(r), adaptive, manager));
+            // Interleaved in ABBA order, so drift from other load and any position effect hit both alike.
+            for (int r = 0; r < reps; r++) {
+                if (r % 2 == 0) {
+                    cachedRates.add(timed("cached", sampler, batch, cached.withSeed(r), fixed, manager));
+                    adaptiveRates.add(timed("adaptive", sampler, batch, cached.withSeed(r), adaptive, manager));
+                } else {
+                    adaptiveRates.add(timed("adaptive", sampler, batch, cached.withSeed(r), adaptive, manager));
+                    cachedRates.add(timed("cached", sampler, batch, cached.withSeed(r), fixed, manager));
+                }
             }
             for (int r = 0; r < uncachedReps; r++) {
                 uncachedRates.add(timed("uncached", sampler, batch, uncached.withSeed(r), fixed, manager));
@@ -105,7 +111,8 @@ public final class RolloutBenchmark {
             result.put("adaptive_temperature", ordered("t_base", AdaptiveTemperature.DEFAULT_T_BASE,
                     "tau", AdaptiveTemperature.DEFAULT_TAU, "stats_from", "a previous rollout of the same batch"));
             result.put("machine", ordered("cores", Runtime.getRuntime().availableProcessors(),
-                    "torch_threads", JniUtils.getNumThreads(), "device", device.toString(),
+                    "torch_threads", JniUtils.getNumThreads(),
+                    "omp_wait_policy", String.valueOf(System.getenv("OMP_WAIT_POLICY")), "device", device.toString(),
                     "load_average_1min_at_start", loadAtStart,
                     "load_average_1min_at_end", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
                     "os_arch", System.getProperty("os.arch"), "java", System.getProperty("java.version")));
