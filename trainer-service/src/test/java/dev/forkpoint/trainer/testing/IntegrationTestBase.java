@@ -32,6 +32,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "forkpoint.scheduler.poll-interval=100ms",
+        "forkpoint.engine=none",
         "forkpoint.security.token=" + IntegrationTestBase.TOKEN})
 @Import(FakeEngineConfiguration.class)
 public abstract class IntegrationTestBase {
@@ -78,6 +79,7 @@ public abstract class IntegrationTestBase {
                 "server.port=0",
                 "forkpoint.home=" + home,
                 "forkpoint.scheduler.poll-interval=100ms",
+                "forkpoint.engine=none",
                 "forkpoint.security.token=" + TOKEN));
         if (jdbcUrl != null) {
             PostgresTestDatabase db = PostgresTestDatabase.get();

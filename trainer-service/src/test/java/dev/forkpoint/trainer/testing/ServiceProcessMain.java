@@ -9,6 +9,7 @@ public final class ServiceProcessMain {
     }
 
     public static void main(String[] args) {
-        new SpringApplicationBuilder(ForkpointApplication.class, FakeEngineConfiguration.class).run(args);
+        new SpringApplicationBuilder(ForkpointApplication.class, FakeEngineConfiguration.class)
+                .properties("forkpoint.engine=none").run(args);
     }
 }

@@ -1,0 +1,177 @@
+package dev.forkpoint.learner.loop;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.GradientCollector;
+import dev.forkpoint.learner.objective.ObjectiveResult;
+import dev.forkpoint.learner.objective.PolicyBatch;
+import dev.forkpoint.learner.objective.PolicyObjective;
+import dev.forkpoint.rollout.batch.RolloutBatch;
+import dev.forkpoint.rollout.optim.AdamW;
+import dev.forkpoint.rollout.optim.GradientClipping;
+import dev.forkpoint.rollout.policy.Policy;
+import dev.forkpoint.rollout.sampler.GradModeOff;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * The learner's update of one rollout batch (architecture.md, "One training step", 4): {@code ppoEpochs x
+ * miniBatches} optimiser steps, each recomputing lp and H with gradient through {@link Policy#score}, evaluating
+ * the {@link PolicyObjective} (algorithms.md section 14), backpropagating in a gradient collector, clipping the
+ * global gradient norm and stepping AdamW. Advantages come in precomputed over the whole rollout batch, so a
+ * group may be split across mini-batches.
+ */
+public final class PolicyUpdate {
+
+    public static final String GRAD_NORM = "actor/grad_norm";
+    public static final String LEARNING_RATE = "actor/lr";
+    public static final String LOSS = "actor/loss";
+    /** Share of mini-batches whose optimiser step was skipped for a non-finite loss or gradient norm. */
+    public static final String NON_FINITE_SKIPPED = "actor/nonfinite_skipped";
+    /** Consecutive skipped mini-batches after which the update fails: then it is divergence, not a glitch. */
+    static final int MAX_CONSECUTIVE_NON_FINITE = 5;
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(PolicyUpdate.class);
+
+    private final Policy policy;
+    private final Policy reference;
+    private final PolicyObjective objective;
+    private final AdamW optimizer;
+    private final UpdateSettings settings;
+    private final int padId;
+    private int consecutiveNonFinite;
+
+    /**
+     * @param reference frozen reference policy for the KL term (section 12); null when the objective has none
+     */
+    public PolicyUpdate(Policy policy, Policy reference, PolicyObjective objective, AdamW optimizer,
+                        UpdateSettings settings, int padId) {
+        if (objective.config().kl() != null && reference == null) {
+            throw new IllegalArgumentException("objective.kl: a KL term needs a reference policy");
+        }
+        this.policy = policy;
+        this.reference = reference;
+        this.objective = objective;
+        this.optimizer = optimizer;
+        this.settings = settings;
+        this.padId = padId;
+    }
+
+    /**
+     * Optimises on {@code batch} and returns the metrics averaged over its mini-batches.
+     *
+     * @param advantages one per response, from {@link PolicyObjective#advantages}
+     * @param step       the training step (1-based): shuffles and objective seeds derive from it
+     * @param manager    each mini-batch's arrays live in a sub-manager of it, closed after its optimiser step
+     */
+    public Map<String, Double> update(RolloutBatch batch, double[] advantages, int step, NDManager manager) {
+        int n = batch.size();
+        if (n == 0) {
+            throw new IllegalArgumentException("update: the rollout batch is empty");
+        }
+        if (advantages.length != n) {
+            throw new IllegalArgumentException("advantages: " + advantages.length + " values for " + n + " responses");
+        }
+        int parts = Math.min(settings.miniBatches(), n);
+        Map<String, NDArray> params = policy.parameters();
+        MetricAverage average = new MetricAverage();
+        for (int epoch = 0; epoch < settings.ppoEpochs(); epoch++) {
+            int[] order = shuffled(n, SeedStreams.seed(settings.runSeed(), SeedStreams.SHUFFLE, step, epoch));
+            for (int mb = 0; mb < parts; mb++) {
+                int from = (int) ((long) n * mb / parts);
+                int to = (int) ((long) n * (mb + 1) / parts);
+                int[] rows = java.util.Arrays.copyOfRange(order, from, to);
+                long seed = SeedStreams.seed(settings.runSeed(), SeedStreams.OBJECTIVE, step,
+                        (long) epoch * parts + mb);
+                PhaseTimer timer = new PhaseTimer();
+                Map<String, Double> metrics;
+                try (NDManager sub = manager.newSubManager(policy.device())) {
+                    UpdateBatch ub = UpdateBatch.of(batch, rows, advantages, padId, sub);
+                    timer.lap("batch");
+                    metrics = miniBatch(ub, seed, params, timer);
+                }
+                // Outside the collector and any scope: AdamW updates the parameters in place, with autograd off
+                // (grad mode is per thread in libtorch).
+                try (GradModeOff noGrad = new GradModeOff()) {
+                    double norm = GradientClipping.clipGlobalNorm(params, settings.maxGradNorm());
+                    timer.lap("clip");
+                    double loss = metrics.get(LOSS);
+                    if (Double.isFinite(loss) && Double.isFinite(norm)) {
+                        consecutiveNonFinite = 0;
+                        average.add(metrics);
+                        average.add(GRAD_NORM, norm);
+                        average.add(LEARNING_RATE, optimizer.step(params));
+                        average.add(NON_FINITE_SKIPPED, 0.0);
+                    } else {
+                        skipNonFinite(step, epoch, mb, loss, norm, params);
+                        average.add(NON_FINITE_SKIPPED, 1.0);
+                    }
+                }
+                timer.lap("optimizer");
+                average.add(timer.seconds());
+            }
+        }
+        return average.means();
+    }
+
+    private Map<String, Double> miniBatch(UpdateBatch ub, long seed, Map<String, NDArray> params,
+                                          PhaseTimer timer) {
+        NDArray ref = null;
+        if (reference != null) {
+            // Frozen parameters (no gradient) and no collector open: nothing is recorded.
+            ref = ub.responseSlice(reference.score(ub.tokens(), ub.keyMask()).logProbs());
+            timer.lap("reference");
+        }
+        AdamW.zeroGradients(params);
+        timer.lap("zero_grad");
+        // Only one gradient collector may be open per process (architecture.md, "Known DJL facts"): it is
+        // opened here, around exactly one forward and backward, and always closed.
+        try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+            Policy.TokenScores scores = policy.score(ub.tokens(), ub.keyMask());
+            NDArray lp = ub.responseSlice(scores.logProbs());
+            NDArray h = ub.responseSlice(scores.entropy());
+            timer.lap("forward");
+            ObjectiveResult result = objective.compute(new PolicyBatch(lp, ub.oldLogProbs(), ref, h, ub.oldEntropy(),
+                    ub.responseMask(), ub.advantages(), seed));
+            timer.lap("objective");
+            collector.backward(result.loss());
+            timer.lap("backward");
+            Map<String, Double> metrics = new java.util.LinkedHashMap<>(result.metrics());
+            metrics.put(LOSS, (double) result.loss().getFloat());
+            return metrics;
+        }
+    }
+
+    /**
+     * A mini-batch whose loss or gradient norm is NaN/infinite gets no optimiser step (its gradients are zeroed, so
+     * nothing reaches AdamW's moments). Observed rarely and at random on this CPU build (in the update benchmark and
+     * the warm start; the same inputs pass on a rerun), so one is skipped and counted; five in a row fail the update.
+     */
+    private void skipNonFinite(int step, int epoch, int mb, double loss, double norm, Map<String, NDArray> params) {
+        AdamW.zeroGradients(params);
+        consecutiveNonFinite++;
+        log.warn("update step {} epoch {} mini-batch {}: loss {} gradient norm {} not finite; optimiser step skipped"
+                + " ({} in a row)", step, epoch, mb, loss, norm, consecutiveNonFinite);
+        if (consecutiveNonFinite >= MAX_CONSECUTIVE_NON_FINITE) {
+            throw new IllegalStateException("update: " + consecutiveNonFinite + " mini-batches in a row had a"
+                    + " non-finite loss or gradient norm (last: loss " + loss + ", norm " + norm + ", step " + step
+                    + "); the policy diverged");
+        }
+    }
+
+    /** Fisher-Yates with a seeded {@link Random}: the same (seed, n) always gives the same order. */
+    static int[] shuffled(int n, long seed) {
+        int[] order = new int[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+        }
+        Random rng = new Random(seed);
+        for (int i = n - 1; i > 0; i--) {
+            int j = rng.nextInt(i + 1);
+            int t = order[i];
+            order[i] = order[j];
+            order[j] = t;
+        }
+        return order;
+    }
+}

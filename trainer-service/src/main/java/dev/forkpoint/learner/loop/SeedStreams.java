@@ -1,0 +1,36 @@
+package dev.forkpoint.learner.loop;
+
+/**
+ * Seeds of a run's random choices, each a pure function of the run seed and where it is used (stream, step,
+ * epoch, mini-batch). Nothing random carries state from one step to the next, so a resumed run repeats
+ * exactly what an uninterrupted one does: its "RNG state" is the run seed plus the step counter.
+ */
+public final class SeedStreams {
+
+    /** Rollout sampling noise: (step, generation batch). */
+    public static final long SAMPLING = 0x73616d706c65L;
+    /** Mini-batch shuffling: (step, epoch). */
+    public static final long SHUFFLE = 0x73687566666cL;
+    /** Objective choices, e.g. Clip-Cov's random pick: (step, epoch * miniBatches + miniBatch). */
+    public static final long OBJECTIVE = 0x6f626a656374L;
+    /** Evaluation sampling (only used when evaluation samples instead of greedy): (step, 0). */
+    public static final long EVALUATION = 0x6576616cL;
+
+    private SeedStreams() {
+    }
+
+    /** SplitMix64 finaliser chained over the coordinates: neighbouring indices give unrelated seeds. */
+    public static long seed(long runSeed, long stream, long a, long b) {
+        long z = runSeed;
+        for (long part : new long[] {stream, a, b}) {
+            z = fmix(z + 0x9E3779B97F4A7C15L * (part + 1));
+        }
+        return z;
+    }
+
+    private static long fmix(long z) {
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+}

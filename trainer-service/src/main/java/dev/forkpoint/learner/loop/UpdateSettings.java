@@ -1,0 +1,25 @@
+package dev.forkpoint.learner.loop;
+
+/**
+ * How one rollout batch is optimised (architecture.md, "One training step", 4).
+ *
+ * @param ppoEpochs   passes over the rollout batch, each in a fresh seeded order
+ * @param miniBatches optimiser steps per pass; rows are split as evenly as possible (fewer when the batch has
+ *                    fewer rows, e.g. after dynamic sampling)
+ * @param maxGradNorm global gradient-norm clip applied before every AdamW step
+ * @param runSeed     the run seed the shuffles and the objective's random choices derive from
+ */
+public record UpdateSettings(int ppoEpochs, int miniBatches, double maxGradNorm, long runSeed) {
+
+    public UpdateSettings {
+        if (ppoEpochs < 1) {
+            throw new IllegalArgumentException("training.ppoEpochs = " + ppoEpochs + ": must be >= 1");
+        }
+        if (miniBatches < 1) {
+            throw new IllegalArgumentException("training.miniBatches = " + miniBatches + ": must be >= 1");
+        }
+        if (!(maxGradNorm > 0)) {
+            throw new IllegalArgumentException("training.gradClip = " + maxGradNorm + ": must be > 0");
+        }
+    }
+}

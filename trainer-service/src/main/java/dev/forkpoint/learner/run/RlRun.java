@@ -1,0 +1,354 @@
+package dev.forkpoint.learner.run;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import dev.forkpoint.learner.config.ObjectiveConfig;
+import dev.forkpoint.learner.config.OverlongOptions;
+import dev.forkpoint.learner.loop.DynamicSampling;
+import dev.forkpoint.learner.loop.PolicyUpdate;
+import dev.forkpoint.learner.loop.SeedStreams;
+import dev.forkpoint.learner.loop.UpdateSettings;
+import dev.forkpoint.learner.objective.PolicyObjective;
+import dev.forkpoint.learner.shaping.OverlongRewardShaping;
+import dev.forkpoint.rollout.batch.RolloutBatch;
+import dev.forkpoint.rollout.batch.RolloutWorker;
+import dev.forkpoint.rollout.checkpoint.PolicyCheckpoint;
+import dev.forkpoint.rollout.device.DeviceSelection;
+import dev.forkpoint.rollout.optim.AdamW;
+import dev.forkpoint.rollout.policy.DecoderTransformer;
+import dev.forkpoint.rollout.policy.ModelConfig;
+import dev.forkpoint.rollout.sampler.AdaptiveTemperature;
+import dev.forkpoint.rollout.sampler.FixedTemperature;
+import dev.forkpoint.rollout.sampler.SamplingConfig;
+import dev.forkpoint.rollout.sampler.TemperatureRule;
+import dev.forkpoint.rollout.task.Task;
+import dev.forkpoint.rollout.tokenizer.BuiltinTokenizer;
+import dev.forkpoint.rollout.tokenizer.Tokenizer;
+import dev.forkpoint.trainer.runs.ModelSpec;
+import dev.forkpoint.trainer.runs.RunConfig;
+import dev.forkpoint.trainer.runs.TrainingSpec;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One RL training run as a plain-Java session: rollouts from the {@link RolloutWorker}, DAPO shaping and
+ * dynamic sampling when the objective enables them, advantages once per rollout batch, the {@link PolicyUpdate},
+ * evaluation every {@code training.evalEvery} steps, and atomic checkpoints that resume to the same steps.
+ * Used by one thread; not thread-safe.
+ */
+public final class RlRun implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(RlRun.class);
+    /** Evaluation prompts generated per batch: bounds the KV cache's memory. */
+    private static final int EVAL_CHUNK = 64;
+
+    private final RunConfig config;
+    private final RunSettings settings;
+    private final Device device;
+    private final Task task;
+    private final Tokenizer tokenizer;
+    private final DecoderTransformer policy;
+    private final DecoderTransformer reference;
+    private final PolicyObjective objective;
+    private final AdamW optimizer;
+    private final PolicyUpdate update;
+    private final RolloutWorker worker;
+    private final AdaptiveTemperature adaptive;
+    private final TemperatureRule temperature;
+    private final SamplingConfig sampling;
+    private final OverlongRewardShaping shaping;
+    /** Parent of every per-step sub-manager; lives as long as the run. */
+    private final NDManager manager;
+
+    private int completedSteps;
+    private long dataCursor;
+    private Double lastEvalAccuracy;
+
+    private RlRun(RunConfig config, Task customTask, Path resumeFrom) {
+        this.config = config;
+        this.settings = RunSettings.of(config);
+        this.task = customTask != null ? customTask : RunSettings.task(config);
+        this.device = DeviceSelection.resolve(config.device());
+        this.objective = new PolicyObjective(settings.objective());
+        RunState state = null;
+        DecoderTransformer p = null;
+        DecoderTransformer ref = null;
+        AdamW opt = null;
+        NDManager m = NDManager.newBaseManager(device);
+        try {
+            Tokenizer tok;
+            Map<String, NDArray> optimizerState = null;
+            try (NDManager extras = m.newSubManager()) {
+                if (resumeFrom != null) {
+                    PolicyCheckpoint.Loaded loaded = PolicyCheckpoint.load(resumeFrom, device, extras);
+                    p = loaded.policy();
+                    tok = loaded.tokenizer();
+                    state = RunState.fromMetadata(loaded.metadata(), resumeFrom.toString());
+                    if (state.runSeed() != config.seed()) {
+                        throw new IllegalArgumentException("seed = " + config.seed() + ": the checkpoint " + resumeFrom
+                                + " was written by a run with seed " + state.runSeed());
+                    }
+                    optimizerState = new LinkedHashMap<>();
+                    for (Map.Entry<String, NDArray> e : loaded.extras().entrySet()) {
+                        if (e.getKey().startsWith("adamw.")) {
+                            optimizerState.put(e.getKey().substring("adamw.".length()), e.getValue());
+                        }
+                    }
+                    if (settings.objective().kl() != null) {
+                        try (DecoderTransformer initial = initialPolicy(config, device).policy) {
+                            ref = initial.frozenCopy();
+                        }
+                    }
+                } else {
+                    Initial initial = initialPolicy(config, device);
+                    p = initial.policy;
+                    tok = initial.tokenizer;
+                    if (settings.objective().kl() != null) {
+                        ref = p.frozenCopy();
+                    }
+                }
+                TrainingSpec t = config.training();
+                int updatesPerStep = t.ppoEpochs() * t.miniBatches();
+                opt = new AdamW(new AdamW.Config(t.learningRate(), 0.9, 0.999, 1e-8, t.weightDecay(),
+                        t.warmupSteps() * updatesPerStep), p.parameters());
+                if (optimizerState != null) {
+                    opt.loadState(optimizerState);
+                }
+            }
+            this.tokenizer = tok;
+        } catch (RuntimeException e) {
+            closeQuietly(p, ref, opt, m);
+            throw e;
+        }
+        this.policy = p;
+        this.reference = ref;
+        this.optimizer = opt;
+        this.manager = m;
+        this.update = new PolicyUpdate(policy, reference, objective, optimizer,
+                new UpdateSettings(config.training().ppoEpochs(), config.training().miniBatches(),
+                        config.training().gradClip(), config.seed()), tokenizer.padId());
+        this.worker = new RolloutWorker(policy, tokenizer, task);
+        double tBase = config.sampling().temperature();
+        this.adaptive = settings.adaptiveTemperature()
+                ? new AdaptiveTemperature(tBase, settings.tau(), settings.pivotQuantile()) : null;
+        this.temperature = adaptive != null ? adaptive : new FixedTemperature(tBase);
+        this.sampling = new SamplingConfig(config.sampling().maxNewTokens(), new int[] {tokenizer.eosId()},
+                tokenizer.padId(), config.sampling().topP(), config.seed(), true);
+        OverlongOptions o = settings.objective().overlong();
+        if (o != null) {
+            int lmax = o.resolvedMaxLength(config.sampling().maxNewTokens());
+            this.shaping = new OverlongRewardShaping(lmax, o.resolvedBuffer(lmax), o.penaltyFactor());
+        } else {
+            this.shaping = null;
+        }
+        if (state != null) {
+            completedSteps = state.completedSteps();
+            dataCursor = state.dataCursor();
+            lastEvalAccuracy = state.lastEvalAccuracy();
+            if (adaptive != null && state.temperature() != null) {
+                adaptive.restore(state.temperature());
+            }
+        }
+        log.info("RL run opened on {}: task {}, objective {}, model {}, {} at step {}", device, task.name(),
+                settings.objective(), policy.config(), resumeFrom == null ? "fresh" : "resumed from " + resumeFrom,
+                completedSteps);
+    }
+
+    /** A fresh run: the policy from {@code model.checkpoint} or initialised from the run seed. */
+    public static RlRun open(RunConfig config) {
+        return new RlRun(config, null, null);
+    }
+
+    /** A fresh run on a task built outside the registry (tests, embedding); {@code config.task()} is ignored. */
+    public static RlRun open(RunConfig config, Task task) {
+        return new RlRun(config, task, null);
+    }
+
+    /** As {@link #resume(RunConfig, Path)} with a task built outside the registry. */
+    public static RlRun resume(RunConfig config, Task task, Path checkpoint) {
+        return new RlRun(config, task, checkpoint);
+    }
+
+    /** A run resumed from a checkpoint written by {@link #checkpoint}; the config must be the run's own. */
+    public static RlRun resume(RunConfig config, Path checkpoint) {
+        return new RlRun(config, null, checkpoint);
+    }
+
+    private record Initial(DecoderTransformer policy, Tokenizer tokenizer) {}
+
+    /** The policy a run starts from; also what the reference policy of the KL term is a frozen copy of. */
+    private static Initial initialPolicy(RunConfig config, Device device) {
+        ModelSpec spec = config.model();
+        if (spec.checkpoint() != null) {
+            PolicyCheckpoint.Loaded base = PolicyCheckpoint.load(Path.of(spec.checkpoint()), device);
+            ModelConfig c = base.policy().config();
+            check(spec.layers(), c.layers(), "model.layers", spec);
+            check(spec.heads(), c.heads(), "model.heads", spec);
+            check(spec.dModel(), c.dModel(), "model.dModel", spec);
+            check(spec.contextLength(), c.contextLength(), "model.contextLength", spec);
+            return new Initial(base.policy(), base.tokenizer());
+        }
+        Tokenizer tok = new BuiltinTokenizer();
+        ModelConfig c = new ModelConfig(tok.vocabSize(), spec.layers(), spec.heads(), spec.dModel(),
+                spec.contextLength(), 4);
+        return new Initial(DecoderTransformer.initialize(c, config.seed(), device), tok);
+    }
+
+    private static void check(int given, int stored, String field, ModelSpec spec) {
+        if (given != stored) {
+            throw new IllegalArgumentException(field + " = " + given + ": the base checkpoint " + spec.checkpoint()
+                    + " has " + stored + "; set " + field + " to " + stored);
+        }
+    }
+
+    /** Runs the next step: rollout (with dynamic sampling when enabled), update, and evaluation when due. */
+    public RlStep step() {
+        int step = completedSteps + 1;
+        TrainingSpec t = config.training();
+        int prompts = t.promptsPerStep();
+        long cursor = dataCursor;
+        long t0 = System.nanoTime();
+        java.util.function.IntFunction<RolloutBatch> draw = g -> worker.rollout(cursor + (long) g * prompts, prompts,
+                t.groupSize(), sampling.withSeed(SeedStreams.seed(config.seed(), SeedStreams.SAMPLING, step, g)),
+                temperature, manager);
+        DynamicSampling.Collected collected = settings.objective().dynamicSampling() != null
+                ? DynamicSampling.collect(draw, prompts, settings.maxGenBatches()) : DynamicSampling.single(draw);
+        RolloutBatch drawn = collected.drawn();
+        if (adaptive != null) {
+            // One step lag (algorithms.md section 4): this step's entropies drive the next step's temperatures.
+            adaptive.update(drawn.oldEntropies());
+        }
+        long t1 = System.nanoTime();
+
+        RolloutBatch batch = collected.batch();
+        Map<String, Double> metrics = new LinkedHashMap<>();
+        if (batch.size() > 0) {
+            double[] rewards = shaping != null ? shaping.shape(batch.scores(), batch.responseLengths())
+                    : batch.scores().clone();
+            double[] advantages = objective.advantages(rewards, batch.groups(), batch.responseLengths());
+            metrics.putAll(update.update(batch, advantages, step, manager));
+            metrics.put("critic/rewards/mean", mean(rewards));
+            metrics.put("critic/advantages/mean", mean(advantages));
+        }
+        long t2 = System.nanoTime();
+        metrics.put("critic/score/mean", batch.meanScore());
+        metrics.put("response_length/mean", mean(batch.responseLengths()));
+        metrics.put("hapo/temperature_mean", RolloutBatch.tokenMean(drawn.temperatures()));
+        metrics.put("rollout/score/mean", drawn.meanScore());
+        metrics.put("rollout/accuracy", drawn.accuracy());
+        metrics.put("rollout/entropy", RolloutBatch.tokenMean(drawn.oldEntropies()));
+        if (settings.objective().dynamicSampling() != null) {
+            metrics.put("dynamic_sampling/gen_batches", (double) collected.genBatches());
+            metrics.put("dynamic_sampling/kept_groups", (double) batch.groupCount());
+            metrics.put("dynamic_sampling/update_skipped", batch.size() == 0 ? 1.0 : 0.0);
+        }
+        dataCursor = cursor + (long) collected.genBatches() * prompts;
+        completedSteps = step;
+
+        Double eval = null;
+        if (t.evalEvery() > 0 && step % t.evalEvery() == 0) {
+            eval = evaluate().accuracy();
+            metrics.put("eval/accuracy", eval);
+        }
+        double rolloutSeconds = (t1 - t0) / 1e9;
+        long tokens = drawn.responseTokens();
+        metrics.put("timing/rollout_s", rolloutSeconds);
+        metrics.put("timing/update_s", (t2 - t1) / 1e9);
+        return new RlStep(step, drawn.meanScore(), drawn.accuracy(), RolloutBatch.tokenMean(drawn.oldEntropies()),
+                metrics.getOrDefault("actor/ppo_kl", 0.0), metrics.getOrDefault("actor/pg_clipfrac", 0.0),
+                rolloutSeconds > 0 ? tokens / rolloutSeconds : 0.0, tokens, Duration.ofNanos(t1 - t0),
+                Duration.ofNanos(t2 - t1), eval, metrics);
+    }
+
+    /**
+     * Held-out accuracy of the current policy on {@code training.evalSize} evaluation problems, greedy, adaptive
+     * temperature off (algorithms.md section 4). Also usable before the first step (the "step 0" evaluation).
+     */
+    public RolloutWorker.Evaluation evaluate() {
+        RolloutWorker.Evaluation e = worker.evaluate(config.training().evalSize(), EVAL_CHUNK,
+                sampling.withSeed(SeedStreams.seed(config.seed(), SeedStreams.EVALUATION, completedSteps, 0)), false,
+                config.sampling().temperature(), manager);
+        lastEvalAccuracy = e.accuracy();
+        return e;
+    }
+
+    /**
+     * Writes policy, AdamW state and the {@link RunState} (RNG seed, data cursor, adaptive-temperature
+     * statistics) into one file, atomically (temp file, fsync, rename) with an internal SHA-256.
+     */
+    public void checkpoint(Path file) {
+        try (NDManager extras = manager.newSubManager()) {
+            Map<String, NDArray> arrays = new LinkedHashMap<>();
+            optimizer.state(extras).forEach((k, v) -> arrays.put("adamw." + k, v));
+            RunState state = new RunState(completedSteps, dataCursor, config.seed(),
+                    adaptive == null ? null : adaptive.stats(), lastEvalAccuracy);
+            PolicyCheckpoint.save(file, policy, tokenizer, arrays, state.toMetadata());
+        }
+    }
+
+    public int completedSteps() {
+        return completedSteps;
+    }
+
+    public boolean finished() {
+        return completedSteps >= config.training().steps();
+    }
+
+    public long dataCursor() {
+        return dataCursor;
+    }
+
+    public Double lastEvalAccuracy() {
+        return lastEvalAccuracy;
+    }
+
+    public String device() {
+        return device.toString();
+    }
+
+    public DecoderTransformer policy() {
+        return policy;
+    }
+
+    public ObjectiveConfig objective() {
+        return settings.objective();
+    }
+
+    @Override
+    public void close() {
+        closeQuietly(policy, reference, optimizer, manager);
+    }
+
+    private static void closeQuietly(AutoCloseable... resources) {
+        for (AutoCloseable r : resources) {
+            if (r != null) {
+                try {
+                    r.close();
+                } catch (Exception e) {
+                    log.warn("closing {}: {}", r.getClass().getSimpleName(), e.toString());
+                }
+            }
+        }
+    }
+
+    private static double mean(double[] v) {
+        double s = 0;
+        for (double x : v) {
+            s += x;
+        }
+        return v.length == 0 ? 0 : s / v.length;
+    }
+
+    private static double mean(int[] v) {
+        double s = 0;
+        for (int x : v) {
+            s += x;
+        }
+        return v.length == 0 ? 0 : s / v.length;
+    }
+}

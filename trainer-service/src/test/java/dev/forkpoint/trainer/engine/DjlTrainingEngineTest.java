@@ -1,0 +1,77 @@
+package dev.forkpoint.trainer.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.forkpoint.learner.cli.RunConfigFiles;
+import dev.forkpoint.trainer.runs.RunConfig;
+import dev.forkpoint.trainer.scheduling.CheckpointRef;
+import dev.forkpoint.trainer.scheduling.StepResult;
+import dev.forkpoint.trainer.scheduling.TrainingSession;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The Spring-free behaviour of the engine adapter on a tiny countdown run: steps, checkpoint, verified resume. */
+class DjlTrainingEngineTest {
+
+    private static final RunConfig CONFIG = RunConfigFiles.parseJson("""
+            {"seed": 5, "device": "cpu", "model": {"layers": 1, "heads": 2, "dModel": 16, "contextLength": 32},
+             "task": {"name": "countdown", "evalSize": 4}, "objective": {"preset": "GRPO"},
+             "sampling": {"maxNewTokens": 8},
+             "training": {"steps": 3, "promptsPerStep": 2, "groupSize": 2, "evalEvery": 2, "evalSize": 4}}""");
+
+    /**
+     * Runs on a fresh thread, as the scheduler's executor does: libtorch's grad mode is per thread and on by
+     * default there, unlike on the thread that initialised the engine.
+     */
+    @Test
+    void stepsCheckpointAndResumeFromAVerifiedCheckpointOnAFreshThread(@TempDir Path dir) throws Exception {
+        java.util.concurrent.ExecutorService executor = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try {
+            executor.submit(() -> {
+                stepsCheckpointAndResume(dir);
+                return null;
+            }).get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw e.getCause() instanceof Exception ex ? ex : e;
+        } finally {
+            executor.shutdown();
+        }
+    }
+
+    private static void stepsCheckpointAndResume(Path dir) throws Exception {
+        DjlTrainingEngine engine = new DjlTrainingEngine();
+        CheckpointRef ref;
+        StepResult third;
+        try (TrainingSession s = engine.open(1, CONFIG, Optional.empty())) {
+            assertEquals("cpu()", s.device());
+            StepResult first = s.step();
+            assertEquals(1, first.step());
+            assertEquals(null, first.evalAccuracy());
+            StepResult second = s.step();
+            assertTrue(second.evalAccuracy() != null, "evalEvery = 2");
+            ref = s.checkpoint(dir);
+            assertEquals(2, ref.step());
+            assertEquals(Files.size(ref.path()), ref.sizeBytes());
+            assertEquals(CheckpointFiles.sha256(ref.path()), ref.sha256());
+            assertEquals(second.evalAccuracy(), ref.evalAccuracy());
+            third = s.step();
+            assertTrue(s.finished());
+        }
+        try (TrainingSession resumed = engine.open(1, CONFIG, Optional.of(ref))) {
+            StepResult again = resumed.step();
+            assertEquals(3, again.step());
+            assertEquals(third.reward(), again.reward());
+            assertEquals(third.entropy(), again.entropy());
+            assertEquals(third.metrics().get("actor/pg_loss"), again.metrics().get("actor/pg_loss"));
+        }
+        CheckpointRef wrong = new CheckpointRef(2, ref.path(), "0".repeat(64), ref.sizeBytes(), null);
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> engine.open(1, CONFIG, Optional.of(wrong)));
+        assertTrue(e.getMessage().contains("SHA-256"), e.getMessage());
+    }
+}
