@@ -18,13 +18,14 @@ public class DjlTrainingEngine implements TrainingEngine {
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(DjlTrainingEngine.class);
     private final EntropyAnalytics analytics;
 
+    /** @param analytics per-run entropy analytics; null for none (Spring-free tests) */
     public DjlTrainingEngine(EntropyAnalytics analytics) {
         this.analytics = analytics;
     }
 
     /** Every run streams its token entropies to entropy-analytics unless {@code forkpoint.analytics.enabled=false}. */
     private TrainingSession session(long runId, RlRun run) {
-        if (analytics.enabled()) {
+        if (analytics != null && analytics.enabled()) {
             run.observe(analytics.open(runId));
         } else {
             log.info("run {}: entropy analytics are off (forkpoint.analytics.enabled=false)", runId);
