@@ -67,6 +67,9 @@ public final class HeadlessRun {
         try (RlRun run = resume == null ? RlRun.open(config) : RlRun.resume(config, resume)) {
             System.out.printf(Locale.ROOT, "run '%s' on %s: %s, %d steps%n", config.name(), run.device(),
                     config.objective(), total);
+            // Entropy analytics need the service's database (run.observe is not called here), so say so.
+            System.out.println("entropy analytics: off (a headless run has no database; train through the service"
+                    + " to store them)");
             if (resume == null && config.training().evalEvery() > 0) {
                 System.out.printf(Locale.ROOT, "step 0/%d eval_accuracy %.4f%n", total, run.evaluate().accuracy());
             }

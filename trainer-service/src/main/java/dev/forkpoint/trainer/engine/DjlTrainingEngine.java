@@ -28,9 +28,10 @@ public class DjlTrainingEngine implements TrainingEngine {
         if (analytics != null && analytics.enabled()) {
             run.observe(analytics.open(runId));
         } else {
-            log.info("run {}: entropy analytics are off (forkpoint.analytics.enabled=false)", runId);
+            log.info("run {}: entropy analytics are off (forkpoint.analytics.enabled=false or no analytics"
+                    + " configured)", runId);
         }
-        return session(runId, run);
+        return new DjlTrainingSession(run);
     }
 
     @Override
