@@ -78,6 +78,29 @@ public final class GrafanaDashboards {
         return out;
     }
 
+    /**
+     * The metric names ({@code forkpoint_...}) used by the PromQL targets of every dashboard, by "file / panel title".
+     */
+    public static java.util.Map<String, java.util.Set<String>> prometheusMetrics() throws IOException {
+        java.util.Map<String, java.util.Set<String>> out = new java.util.TreeMap<>();
+        java.util.regex.Pattern name = java.util.regex.Pattern.compile("forkpoint_[a-z_]+");
+        for (Path file : files()) {
+            JsonNode root = JSON.readTree(file.toFile());
+            for (JsonNode panel : panels(root)) {
+                for (JsonNode t : panel.path("targets")) {
+                    if (t.has("expr")) {
+                        java.util.regex.Matcher m = name.matcher(t.path("expr").asString());
+                        while (m.find()) {
+                            out.computeIfAbsent(file.getFileName() + " / " + panel.path("title").asString(),
+                                    k -> new java.util.TreeSet<>()).add(m.group());
+                        }
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
     /** Top-level panels and those nested in collapsed rows. */
     private static List<JsonNode> panels(JsonNode root) {
         List<JsonNode> out = new ArrayList<>();

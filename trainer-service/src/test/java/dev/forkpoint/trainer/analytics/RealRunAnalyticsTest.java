@@ -137,6 +137,20 @@ class RealRunAnalyticsTest extends IntegrationTestBase {
                 "timer missing from /actuator/prometheus");
     }
 
+    /** Every metric a Prometheus panel queries is in the service's scrape output for this run. */
+    @Test
+    void everyPrometheusPanelMetricIsExportedForTheRun() throws Exception {
+        String scrape = real.get("/actuator/prometheus").body();
+        var metrics = GrafanaDashboards.prometheusMetrics();
+        assertFalse(metrics.isEmpty(), "no Prometheus panels");
+        for (var e : metrics.entrySet()) {
+            for (String name : e.getValue()) {
+                assertTrue(scrape.contains(name + "{") && scrape.contains("run=\"" + runId + "\""),
+                        e.getKey() + ": " + name + " not exported at /actuator/prometheus");
+            }
+        }
+    }
+
     private HttpResponse<String> ok(String path) {
         HttpResponse<String> r = real.get("/api/v1/runs/" + runId + path);
         assertEquals(200, r.statusCode(), path + ": " + r.body());
