@@ -6,6 +6,9 @@ import dev.forkpoint.analytics.stream.EntropyStream;
 import dev.forkpoint.learner.cli.RunConfigFiles;
 import dev.forkpoint.learner.run.RlRun;
 import dev.forkpoint.learner.run.RlStep;
+import dev.forkpoint.learner.run.StepObserver;
+import dev.forkpoint.rollout.batch.RolloutBatch;
+import dev.forkpoint.rollout.tokenizer.Tokenizer;
 import dev.forkpoint.trainer.analytics.EntropyStepObserver;
 import dev.forkpoint.trainer.runs.RunConfig;
 import java.nio.file.Files;
@@ -23,7 +26,9 @@ import tools.jackson.databind.json.JsonMapper;
  * d_model 128) on countdown with 16 prompts x 8 samples, observed by the service's {@link EntropyStepObserver}
  * through an {@link EntropyStream} whose sink only summarises (timed; no database, the write is a separate cost).
  * {@code share_of_step_time} = summarise seconds of both phases of a step / that step's wall time;
- * {@code tokens_per_s} = tokens summarised / summarise seconds. Writes {@code bench/results/analytics.json}.
+ * {@code tokens_per_s} = tokens summarised / summarise seconds. Also reported: the training thread's own share
+ * (building and submitting the batches, copying H and cov out of the update). Writes
+ * {@code bench/results/analytics.json}.
  *
  * <pre>AnalyticsStepBenchmark [--steps 3] [--warmup 1] [--out bench/results/analytics.json]</pre>
  */
@@ -70,9 +75,31 @@ public final class AnalyticsStepBenchmark {
         long nanosSum = 0;
         try (RlRun run = RlRun.open(config)) {
             EntropyStepObserver observer = new EntropyStepObserver(1, stream);
-            run.observe(observer);
+            AtomicLong producerNanos = new AtomicLong();
+            run.observe(new StepObserver() { // times the training thread's side: batch building and submit
+                @Override
+                public void rollout(int step, RolloutBatch drawn, Tokenizer tokenizer) throws Exception {
+                    long t0 = System.nanoTime();
+                    observer.rollout(step, drawn, tokenizer);
+                    producerNanos.addAndGet(System.nanoTime() - t0);
+                }
+
+                @Override
+                public void update(int step, RolloutBatch batch, float[][] h, float[][] cov, Tokenizer tokenizer)
+                        throws Exception {
+                    long t0 = System.nanoTime();
+                    observer.update(step, batch, h, cov, tokenizer);
+                    producerNanos.addAndGet(System.nanoTime() - t0);
+                }
+
+                @Override
+                public void close() throws Exception {
+                    observer.close();
+                }
+            });
             for (int s = 0; s < warmup + steps; s++) {
                 long before = summariseNanos.get();
+                long producerBefore = producerNanos.get();
                 long tokensBefore = summarisedTokens.get();
                 long t0 = System.nanoTime();
                 RlStep step = run.step();
@@ -83,6 +110,10 @@ public final class AnalyticsStepBenchmark {
                 long summarise = summariseNanos.get() - before;
                 long tokens = summarisedTokens.get() - tokensBefore;
                 double share = (double) summarise / wall;
+                // Training-thread cost: the observer calls plus copying H and cov out in PolicyUpdate.
+                double copySeconds = step.metrics().getOrDefault("timing/update_observer_s", 0.0)
+                        * config.training().miniBatches();
+                double producerSeconds = (producerNanos.get() - producerBefore) / 1e9 + copySeconds;
                 System.out.printf("step %d: wall %.3f s, summarise %.1f ms (%d tokens, both phases), share %.4f%n",
                         step.step(), wall / 1e9, summarise / 1e6, tokens, share);
                 if (s >= warmup) {
@@ -92,6 +123,8 @@ public final class AnalyticsStepBenchmark {
                     m.put("summarise_seconds", summarise / 1e9);
                     m.put("tokens_summarised", tokens);
                     m.put("share", share);
+                    m.put("training_thread_seconds", producerSeconds);
+                    m.put("training_thread_share", producerSeconds / (wall / 1e9));
                     measured.add(m);
                     shareSum += share;
                     tokensSum += tokens;
@@ -102,6 +135,8 @@ public final class AnalyticsStepBenchmark {
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("tokens_per_s", nanosSum == 0 ? null : (double) tokensSum / (nanosSum / 1e9));
         result.put("share_of_step_time", shareSum / steps);
+        result.put("training_thread_share_mean", measured.stream()
+                .mapToDouble(m -> (double) m.get("training_thread_share")).average().orElse(Double.NaN));
         result.put("steps", measured);
         result.put("warmup_steps", warmup);
         result.put("setup", "RlRun GRPO step, reference model (4 layers, d_model 128, 4 heads), countdown 3 numbers,"
