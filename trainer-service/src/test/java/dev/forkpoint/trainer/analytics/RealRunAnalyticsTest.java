@@ -35,7 +35,7 @@ import tools.jackson.databind.JsonNode;
 class RealRunAnalyticsTest extends IntegrationTestBase {
 
     private static final int STEPS = 4;
-    private static final String CONFIG = """
+    static final String CONFIG = """
             {"name": "analytics-real", "seed": 11, "device": "cpu",
              "model": {"layers": 1, "heads": 2, "dModel": 32, "contextLength": 48},
              "task": {"name": "countdown"}, "objective": {"preset": "GRPO"},
@@ -52,12 +52,7 @@ class RealRunAnalyticsTest extends IntegrationTestBase {
     void runARealTrainingRun() throws Exception {
         String url = isolatedDatabase();
         PostgresTestDatabase pg = PostgresTestDatabase.get();
-        Path home = tempDirectory("forkpoint-analytics-it");
-        service = new SpringApplicationBuilder(ForkpointApplication.class).run(
-                "--server.port=0", "--forkpoint.home=" + home, "--forkpoint.scheduler.poll-interval=100ms",
-                "--forkpoint.engine=djl", "--forkpoint.security.token=" + TOKEN,
-                "--spring.datasource.url=" + url, "--spring.datasource.username=" + pg.username(),
-                "--spring.datasource.password=" + pg.password());
+        service = startDjlService(url);
         real = new ServiceClient(portOf(service), TOKEN);
         runId = real.createRun(CONFIG);
         JsonNode done = real.awaitStatus(runId, "SUCCEEDED", Duration.ofMinutes(3));
@@ -66,6 +61,17 @@ class RealRunAnalyticsTest extends IntegrationTestBase {
         db.setURL(url);
         db.setUser(pg.username());
         db.setPassword(pg.password());
+    }
+
+    /** The real application with the DJL engine (no fake engine) on {@code jdbcUrl}, random port, fresh home. */
+    static ConfigurableApplicationContext startDjlService(String jdbcUrl) {
+        PostgresTestDatabase pg = PostgresTestDatabase.get();
+        Path home = tempDirectory("forkpoint-analytics-it");
+        return new SpringApplicationBuilder(ForkpointApplication.class).run(
+                "--server.port=0", "--forkpoint.home=" + home, "--forkpoint.scheduler.poll-interval=100ms",
+                "--forkpoint.engine=djl", "--forkpoint.security.token=" + TOKEN,
+                "--spring.datasource.url=" + jdbcUrl, "--spring.datasource.username=" + pg.username(),
+                "--spring.datasource.password=" + pg.password());
     }
 
     @AfterAll
