@@ -1,8 +1,6 @@
 package dev.forkpoint.analytics.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.forkpoint.analytics.input.Phase;
 import dev.forkpoint.analytics.input.SequenceEntropies;
@@ -10,13 +8,10 @@ import dev.forkpoint.analytics.input.StepEntropyBatch;
 import dev.forkpoint.analytics.input.StepKey;
 import dev.forkpoint.analytics.stats.StepEntropySummarizer;
 import dev.forkpoint.analytics.stats.SummaryConfig;
+import dev.forkpoint.analytics.testing.GrafanaDashboards;
 import dev.forkpoint.analytics.testing.PostgresTestDatabase;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,8 +20,6 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 import org.postgresql.ds.PGSimpleDataSource;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Runs the SQL of every panel and every query variable of every dashboard in {@code grafana/dashboards} against
@@ -36,71 +29,13 @@ import tools.jackson.databind.json.JsonMapper;
  */
 class GrafanaDashboardSqlTest {
     private static final long RUN = 201;
-    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     @TestFactory
     Stream<DynamicTest> everyPanelQueryParsesAndReturnsRows() throws Exception {
-        Path dir = dashboardsDir();
-        List<Path> files;
-        try (Stream<Path> s = Files.list(dir)) {
-            files = s.filter(p -> p.toString().endsWith(".json")).sorted().toList();
-        }
-        assertEquals(4, files.size(), "dashboards in " + dir);
+        assertEquals(4, GrafanaDashboards.files().size(), "dashboards in " + GrafanaDashboards.dir());
         PGSimpleDataSource ds = seed();
-        List<DynamicTest> tests = new ArrayList<>();
-        for (Path file : files) {
-            JsonNode root = JSON.readTree(file.toFile());
-            for (JsonNode v : root.path("templating").path("list")) {
-                if ("query".equals(v.path("type").asString())) {
-                    String sql = v.path("query").asString();
-                    tests.add(DynamicTest.dynamicTest(file.getFileName() + " variable " + v.path("name").asString(),
-                            () -> assertReturnsRows(ds, substitute(sql, "ROLLOUT"))));
-                }
-            }
-            int panels = 0;
-            for (JsonNode panel : root.path("panels")) {
-                for (JsonNode t : panel.path("targets")) {
-                    String sql = t.path("rawSql").asString();
-                    assertFalse(sql.isBlank(), file + " panel " + panel.path("title").asString() + ": no rawSql");
-                    panels++;
-                    for (String phase : sql.contains("$phase") ? List.of("ROLLOUT", "UPDATE") : List.of("ROLLOUT")) {
-                        tests.add(DynamicTest.dynamicTest(file.getFileName() + " / " + panel.path("title").asString()
-                                + " / " + phase, () -> assertReturnsRows(ds, substitute(sql, phase))));
-                    }
-                }
-            }
-            assertTrue(panels > 0, file + " has no panel queries");
-        }
-        return tests.stream();
-    }
-
-    /** Grafana's macros and this dashboard set's variables ($run, $phase, $fit_points). */
-    static String substitute(String sql, String phase) {
-        String s = sql.replaceAll("\\$__timeFilter\\(([^)]*)\\)",
-                "($1 BETWEEN now() - interval '7 days' AND now() + interval '1 hour')");
-        s = s.replace("$run", Long.toString(RUN)).replace("$phase", phase).replace("$fit_points", "6");
-        if (s.contains("$")) {
-            throw new IllegalArgumentException("unsubstituted macro or variable in: " + s);
-        }
-        return s;
-    }
-
-    private static void assertReturnsRows(PGSimpleDataSource ds, String sql) throws Exception {
-        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql);
-             ResultSet rs = ps.executeQuery()) {
-            assertTrue(rs.next(), "no rows from: " + sql);
-        }
-    }
-
-    private static Path dashboardsDir() {
-        Path p = Path.of(System.getProperty("user.dir")).toAbsolutePath();
-        for (; p != null; p = p.getParent()) {
-            Path d = p.resolve("grafana/dashboards");
-            if (Files.isDirectory(d)) {
-                return d;
-            }
-        }
-        throw new IllegalStateException("grafana/dashboards not found above " + System.getProperty("user.dir"));
+        return GrafanaDashboards.queries(RUN, 6).stream().map(q -> DynamicTest.dynamicTest(q.name(),
+                () -> GrafanaDashboards.assertReturnsRows(ds, q)));
     }
 
     /** A 12-step synthetic run: analytics rows for both phases, run_steps with accuracy on most steps. */

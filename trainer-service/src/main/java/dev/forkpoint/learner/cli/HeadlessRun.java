@@ -1,7 +1,14 @@
 package dev.forkpoint.learner.cli;
 
 import dev.forkpoint.learner.run.RlRun;
+import dev.forkpoint.analytics.stats.StepEntropySummarizer;
+import dev.forkpoint.analytics.store.EntropyStatsWriter;
+import dev.forkpoint.analytics.store.SampleRetention;
+import dev.forkpoint.analytics.store.StoringEntropySink;
+import dev.forkpoint.analytics.stream.EntropyStream;
 import dev.forkpoint.learner.run.RlStep;
+import dev.forkpoint.learner.run.StepObserver;
+import dev.forkpoint.trainer.analytics.EntropyStepObserver;
 import dev.forkpoint.trainer.runs.RunConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,8 +22,12 @@ import org.slf4j.LoggerFactory;
  * prints one progress line per step (see {@link ProgressLine}). Usage:
  *
  * <pre>
- * HeadlessRun run.yaml [--checkpoint-dir DIR] [--resume FILE]
+ * HeadlessRun run.yaml [--checkpoint-dir DIR] [--resume FILE] [--analytics-jdbc URL [--analytics-run-id N]]
  * </pre>
+ *
+ * With {@code --analytics-jdbc} (a PostgreSQL URL with {@code user}/{@code password} parameters, migrated by the
+ * service) every step's token entropies are stored under run id N (default 0) as the service does; without it the
+ * run says that analytics are off.
  *
  * With {@code --checkpoint-dir}, a checkpoint {@code step-NNNNNN.fpckpt} is written every
  * {@code training.checkpointEvery} steps and at the end; {@code --resume} continues from one (same config).
@@ -32,12 +43,24 @@ public final class HeadlessRun {
         Path configFile = null;
         Path checkpointDir = null;
         Path resume = null;
+        String analyticsUrl = null;
+        long analyticsRunId = 0;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--checkpoint-dir" -> checkpointDir = Path.of(value(args, ++i, "--checkpoint-dir"));
                 case "--resume" -> resume = Path.of(value(args, ++i, "--resume"));
+                case "--analytics-jdbc" -> analyticsUrl = value(args, ++i, "--analytics-jdbc");
+                case "--analytics-run-id" -> {
+                    String v = value(args, ++i, "--analytics-run-id");
+                    try {
+                        analyticsRunId = Long.parseLong(v);
+                    } catch (NumberFormatException e) {
+                        fail("--analytics-run-id = '" + v + "': not an integer");
+                    }
+                }
                 case "-h", "--help" -> {
-                    System.out.println("usage: HeadlessRun RUN_CONFIG.yaml|json [--checkpoint-dir DIR] [--resume FILE]");
+                    System.out.println("usage: HeadlessRun RUN_CONFIG.yaml|json [--checkpoint-dir DIR] [--resume FILE]"
+                + " [--analytics-jdbc URL [--analytics-run-id N]]");
                     return;
                 }
                 default -> {
@@ -58,15 +81,35 @@ public final class HeadlessRun {
             fail(e.getMessage());
             return;
         }
-        int exit = train(config, checkpointDir, resume);
+        int exit = train(config, checkpointDir, resume,
+                analyticsUrl == null ? null : analytics(analyticsUrl, analyticsRunId));
         System.exit(exit);
     }
 
     static int train(RunConfig config, Path checkpointDir, Path resume) throws Exception {
+        return train(config, checkpointDir, resume, null);
+    }
+
+    /** The service's analytics path (summarise, store) on a database given by URL, under {@code runId}. */
+    static EntropyStepObserver analytics(String jdbcUrl, long runId) {
+        org.postgresql.ds.PGSimpleDataSource ds = new org.postgresql.ds.PGSimpleDataSource();
+        ds.setURL(jdbcUrl);
+        return new EntropyStepObserver(runId, new EntropyStream(8, 16, new StoringEntropySink(
+                new StepEntropySummarizer(), new EntropyStatsWriter(ds, new SampleRetention(200))), null));
+    }
+
+    /** @param analytics where each step's token entropies go; null: analytics are off (said on stdout) */
+    static int train(RunConfig config, Path checkpointDir, Path resume, StepObserver analytics) throws Exception {
         int total = config.training().steps();
         try (RlRun run = resume == null ? RlRun.open(config) : RlRun.resume(config, resume)) {
             System.out.printf(Locale.ROOT, "run '%s' on %s: %s, %d steps%n", config.name(), run.device(),
                     config.objective(), total);
+            if (analytics == null) {
+                System.out.println("entropy analytics: off (no --analytics-jdbc database; the service stores them)");
+            } else {
+                run.observe(analytics);
+                System.out.println("entropy analytics: on");
+            }
             if (resume == null && config.training().evalEvery() > 0) {
                 System.out.printf(Locale.ROOT, "step 0/%d eval_accuracy %.4f%n", total, run.evaluate().accuracy());
             }
@@ -85,6 +128,7 @@ public final class HeadlessRun {
                     System.out.println("checkpoint " + file);
                 }
             }
+            run.flushObserver(); // every statistic written before the run reports success
         } catch (IllegalArgumentException e) {
             System.err.println("error: " + e.getMessage());
             return 2;
@@ -101,7 +145,8 @@ public final class HeadlessRun {
 
     private static void fail(String message) {
         System.err.println("error: " + message);
-        System.err.println("usage: HeadlessRun RUN_CONFIG.yaml|json [--checkpoint-dir DIR] [--resume FILE]");
+        System.err.println("usage: HeadlessRun RUN_CONFIG.yaml|json [--checkpoint-dir DIR] [--resume FILE]"
+                + " [--analytics-jdbc URL [--analytics-run-id N]]");
         System.exit(2);
     }
 

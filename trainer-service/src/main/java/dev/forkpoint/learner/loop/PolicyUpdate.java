@@ -58,13 +58,34 @@ public final class PolicyUpdate {
     }
 
     /**
+     * Receives, in the first epoch only (where each response is scored exactly once), the recomputed entropy H and
+     * the objective's per-token covariance of each mini-batch, for analytics.
+     */
+    public interface TokenObserver {
+        /**
+         * @param rows       the rollout-batch rows of the mini-batch, in grid order
+         * @param cols       the grid width R: response token j of grid row i is at {@code i * cols + j}
+         * @param entropy    H per grid cell (padding included; cut with the rows' response lengths)
+         * @param covariance cov per grid cell (0 on padding), from {@code ObjectiveResult.pieces()}
+         */
+        void miniBatch(int[] rows, int cols, float[] entropy, double[] covariance);
+    }
+
+    /** As {@link #update(RolloutBatch, double[], int, NDManager, TokenObserver)} without an observer. */
+    public Map<String, Double> update(RolloutBatch batch, double[] advantages, int step, NDManager manager) {
+        return update(batch, advantages, step, manager, null);
+    }
+
+    /**
      * Optimises on {@code batch} and returns the metrics averaged over its mini-batches.
      *
      * @param advantages one per response, from {@link PolicyObjective#advantages}
      * @param step       the training step (1-based): shuffles and objective seeds derive from it
      * @param manager    each mini-batch's arrays live in a sub-manager of it, closed after its optimiser step
+     * @param observer   sees H and cov of the first epoch; null for none
      */
-    public Map<String, Double> update(RolloutBatch batch, double[] advantages, int step, NDManager manager) {
+    public Map<String, Double> update(RolloutBatch batch, double[] advantages, int step, NDManager manager,
+                                      TokenObserver observer) {
         int n = batch.size();
         if (n == 0) {
             throw new IllegalArgumentException("update: the rollout batch is empty");
@@ -88,7 +109,7 @@ public final class PolicyUpdate {
                 try (NDManager sub = manager.newSubManager(policy.device())) {
                     UpdateBatch ub = UpdateBatch.of(batch, rows, advantages, padId, sub);
                     timer.lap("batch");
-                    metrics = miniBatch(ub, seed, params, timer);
+                    metrics = miniBatch(ub, seed, params, timer, epoch == 0 ? observer : null, rows);
                 }
                 // Outside the collector and any scope: AdamW updates the parameters in place, with autograd off
                 // (grad mode is per thread in libtorch).
@@ -115,7 +136,7 @@ public final class PolicyUpdate {
     }
 
     private Map<String, Double> miniBatch(UpdateBatch ub, long seed, Map<String, NDArray> params,
-                                          PhaseTimer timer) {
+                                          PhaseTimer timer, TokenObserver observer, int[] rows) {
         NDArray ref = null;
         if (reference != null) {
             // Frozen parameters (no gradient) and no collector open: nothing is recorded.
@@ -136,6 +157,10 @@ public final class PolicyUpdate {
             timer.lap("objective");
             collector.backward(result.loss());
             timer.lap("backward");
+            if (observer != null) {
+                observer.miniBatch(rows, ub.responseWidth(), h.toFloatArray(), result.pieces().covariance());
+                timer.lap("observer");
+            }
             Map<String, Double> metrics = new java.util.LinkedHashMap<>(result.metrics());
             metrics.put(LOSS, (double) result.loss().getFloat());
             return metrics;

@@ -65,6 +65,8 @@ public final class RlRun implements AutoCloseable {
     /** Parent of every per-step sub-manager; lives as long as the run. */
     private final NDManager manager;
 
+    /** Sees each step's token entropies (analytics); null for none. Closed with the run. */
+    private StepObserver observer;
     private int completedSteps;
     private long dataCursor;
     private Double lastEvalAccuracy;
@@ -224,6 +226,7 @@ public final class RlRun implements AutoCloseable {
             adaptive.update(drawn.oldEntropies());
         }
         long t1 = System.nanoTime();
+        notify(() -> observer.rollout(step, drawn, tokenizer));
 
         RolloutBatch batch = collected.batch();
         Map<String, Double> metrics = new LinkedHashMap<>();
@@ -231,7 +234,11 @@ public final class RlRun implements AutoCloseable {
             double[] rewards = shaping != null ? shaping.shape(batch.scores(), batch.responseLengths())
                     : batch.scores().clone();
             double[] advantages = objective.advantages(rewards, batch.groups(), batch.responseLengths());
-            metrics.putAll(update.update(batch, advantages, step, manager));
+            UpdateEntropies seen = observer == null ? null : new UpdateEntropies(batch);
+            metrics.putAll(update.update(batch, advantages, step, manager, seen));
+            if (seen != null) {
+                notify(() -> observer.update(step, batch, seen.entropies, seen.covariance, tokenizer));
+            }
             metrics.put("critic/rewards/mean", mean(rewards));
             metrics.put("critic/advantages/mean", mean(advantages));
         }
@@ -263,6 +270,71 @@ public final class RlRun implements AutoCloseable {
                 metrics.getOrDefault("actor/ppo_kl", 0.0), metrics.getOrDefault("actor/pg_clipfrac", 0.0),
                 rolloutSeconds > 0 ? tokens / rolloutSeconds : 0.0, tokens, Duration.ofNanos(t1 - t0),
                 Duration.ofNanos(t2 - t1), eval, metrics);
+    }
+
+    /**
+     * Hands each following step's token entropies to {@code stepObserver} (replacing any earlier one, which is not
+     * closed); the run closes it in {@link #close()}. Null switches observing off.
+     */
+    public void observe(StepObserver stepObserver) {
+        this.observer = stepObserver;
+    }
+
+    /**
+     * Closes the observer now (it delivers what is pending) and surfaces its failure; called when the run has
+     * finished, so that a run is only complete once its analytics are. Nothing to do without an observer.
+     */
+    public void flushObserver() {
+        notify(() -> observer.close());
+    }
+
+    private interface ObserverCall {
+        void run() throws Exception;
+    }
+
+    /** An observer failure fails the step: analytics are never dropped silently (issue 5 item 1). */
+    private void notify(ObserverCall call) {
+        if (observer == null) {
+            return;
+        }
+        try {
+            call.run();
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("step observer interrupted", e);
+        } catch (Exception e) {
+            throw new IllegalStateException("step observer failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Collects the first epoch's H and cov per response row from the update's mini-batches. */
+    private static final class UpdateEntropies implements PolicyUpdate.TokenObserver {
+        final float[][] entropies;
+        final float[][] covariance;
+        private final int[] lengths;
+
+        UpdateEntropies(RolloutBatch batch) {
+            lengths = batch.responseLengths();
+            entropies = new float[batch.size()][];
+            covariance = new float[batch.size()][];
+        }
+
+        @Override
+        public void miniBatch(int[] rows, int cols, float[] entropy, double[] cov) {
+            for (int i = 0; i < rows.length; i++) {
+                int len = lengths[rows[i]];
+                float[] h = new float[len];
+                float[] c = new float[len];
+                for (int j = 0; j < len; j++) {
+                    h[j] = entropy[i * cols + j];
+                    c[j] = (float) cov[i * cols + j];
+                }
+                entropies[rows[i]] = h;
+                covariance[rows[i]] = c;
+            }
+        }
     }
 
     /**
@@ -321,7 +393,7 @@ public final class RlRun implements AutoCloseable {
 
     @Override
     public void close() {
-        closeQuietly(policy, reference, optimizer, manager);
+        closeQuietly(observer, policy, reference, optimizer, manager);
     }
 
     private static void closeQuietly(AutoCloseable... resources) {

@@ -1,6 +1,7 @@
 package dev.forkpoint.trainer.engine;
 
 import dev.forkpoint.learner.run.RlRun;
+import dev.forkpoint.trainer.analytics.EntropyAnalytics;
 import dev.forkpoint.trainer.runs.RunConfig;
 import dev.forkpoint.trainer.scheduling.CheckpointRef;
 import dev.forkpoint.trainer.scheduling.TrainingEngine;
@@ -14,10 +15,29 @@ import org.springframework.stereotype.Component;
 @ConditionalOnProperty(prefix = "forkpoint", name = "engine", havingValue = "djl", matchIfMissing = true)
 public class DjlTrainingEngine implements TrainingEngine {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(DjlTrainingEngine.class);
+    private final EntropyAnalytics analytics;
+
+    /** @param analytics per-run entropy analytics; null for none (Spring-free tests) */
+    public DjlTrainingEngine(EntropyAnalytics analytics) {
+        this.analytics = analytics;
+    }
+
+    /** Every run streams its token entropies to entropy-analytics unless {@code forkpoint.analytics.enabled=false}. */
+    private TrainingSession session(long runId, RlRun run) {
+        if (analytics != null && analytics.enabled()) {
+            run.observe(analytics.open(runId));
+        } else {
+            log.info("run {}: entropy analytics are off (forkpoint.analytics.enabled=false or no analytics"
+                    + " configured)", runId);
+        }
+        return new DjlTrainingSession(run);
+    }
+
     @Override
     public TrainingSession open(long runId, RunConfig config, Optional<CheckpointRef> resumeFrom) throws Exception {
         if (resumeFrom.isEmpty()) {
-            return new DjlTrainingSession(RlRun.open(config));
+            return session(runId, RlRun.open(config));
         }
         CheckpointRef ref = resumeFrom.get();
         String actual = CheckpointFiles.sha256(ref.path());
@@ -31,6 +51,6 @@ public class DjlTrainingEngine implements TrainingEngine {
             throw new IllegalStateException("checkpoint " + ref.path() + " holds step " + run.completedSteps()
                     + " but is recorded as step " + ref.step());
         }
-        return new DjlTrainingSession(run);
+        return session(runId, run);
     }
 }

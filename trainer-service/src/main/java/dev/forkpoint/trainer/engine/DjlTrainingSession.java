@@ -21,6 +21,10 @@ final class DjlTrainingSession implements TrainingSession {
     @Override
     public StepResult step() {
         RlStep s = run.step();
+        if (run.finished()) {
+            // Before the run is recorded SUCCEEDED: every statistic is written, or the run fails with the reason.
+            run.flushObserver();
+        }
         return new StepResult(s.step(), s.reward(), s.accuracy(), s.entropy(), s.kl(), s.clipfrac(),
                 s.tokensPerSecond(), s.tokensSampled(), s.rolloutTime(), s.updateTime(), s.evalAccuracy(),
                 finite(s.metrics()));

@@ -31,6 +31,7 @@ class HeadlessRunTest {
                 + " tokens/s \\S+ eta \\d\\d:\\d\\d:\\d\\d"), steps.get(0));
         assertTrue(steps.get(2).contains("eval_accuracy"), steps.get(2));
         assertTrue(lines.stream().anyMatch(l -> l.startsWith("step 0/3 eval_accuracy")));
+        assertTrue(lines.contains("entropy analytics: off (no --analytics-jdbc database; the service stores them)"));
         assertTrue(Files.exists(dir.resolve("step-000002.fpckpt")));
         assertTrue(Files.exists(dir.resolve("step-000003.fpckpt")));
 

@@ -44,7 +44,7 @@ class DjlTrainingEngineTest {
     }
 
     private static void stepsCheckpointAndResume(Path dir) throws Exception {
-        DjlTrainingEngine engine = new DjlTrainingEngine();
+        DjlTrainingEngine engine = new DjlTrainingEngine(null);
         CheckpointRef ref;
         StepResult third;
         try (TrainingSession s = engine.open(1, CONFIG, Optional.empty())) {
