@@ -1,5 +1,7 @@
 package dev.forkpoint.rollout.task;
 
+import dev.forkpoint.rollout.seed.SeedMixer;
+
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -33,7 +35,7 @@ public final class SeededSplits {
         this.seed = seed;
         this.eval = new ArrayList<>(evalSize);
         this.evalIdentities = new HashSet<>();
-        SplittableRandom rng = new SplittableRandom(mix(seed, EVAL_STREAM, 0, 0));
+        SplittableRandom rng = new SplittableRandom(SeedMixer.mix(seed, EVAL_STREAM, 0, 0));
         long attempts = 0;
         long maxAttempts = 1000L + 100L * evalSize;
         while (eval.size() < evalSize) {
@@ -64,7 +66,7 @@ public final class SeededSplits {
         }
         String id = Split.TRAIN.label() + ":" + index;
         for (int attempt = 0; attempt < MAX_TRAIN_ATTEMPTS; attempt++) {
-            Problem p = generator.generate(new SplittableRandom(mix(seed, TRAIN_STREAM, index, attempt)), id);
+            Problem p = generator.generate(new SplittableRandom(SeedMixer.mix(seed, TRAIN_STREAM, index, attempt)), id);
             if (!evalIdentities.contains(generator.identity(p))) {
                 return p;
             }
@@ -73,18 +75,4 @@ public final class SeededSplits {
                 + " draws all fell in the evaluation set; lower task.evalSize or widen the ranges");
     }
 
-    /** SplitMix64 finaliser over the stream coordinates: independent seeds for neighbouring indices. */
-    static long mix(long seed, long stream, long index, long attempt) {
-        long z = seed;
-        for (long part : new long[] {stream, index, attempt}) {
-            z = fmix(z + 0x9E3779B97F4A7C15L * (part + 1));
-        }
-        return z;
-    }
-
-    private static long fmix(long z) {
-        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-        return z ^ (z >>> 31);
-    }
 }

@@ -1,5 +1,7 @@
 package dev.forkpoint.rollout.warmstart;
 
+import dev.forkpoint.rollout.seed.SeedMixer;
+
 import java.util.SplittableRandom;
 
 /**
@@ -55,7 +57,7 @@ public final class TrainCursor {
         if (pool == 0) {
             // The SplitMix64 finaliser is a bijection: distinct positions give distinct, well-spread indices
             // (the shift keeps them non-negative; at most two positions share one index).
-            return mix(seed, p) >>> 1;
+            return SeedMixer.mix(seed, p) >>> 1;
         }
         long epoch = p / pool;
         if (epoch != permutationEpoch) {
@@ -70,7 +72,7 @@ public final class TrainCursor {
         for (int i = 0; i < perm.length; i++) {
             perm[i] = i;
         }
-        SplittableRandom rng = new SplittableRandom(mix(seed, epoch));
+        SplittableRandom rng = new SplittableRandom(SeedMixer.mix(seed, epoch));
         for (int i = perm.length - 1; i > 0; i--) {
             int j = rng.nextInt(i + 1);
             long t = perm[i];
@@ -80,11 +82,4 @@ public final class TrainCursor {
         return perm;
     }
 
-    /** SplitMix64 finaliser of (seed, value). */
-    private static long mix(long seed, long value) {
-        long z = seed + 0x9E3779B97F4A7C15L * (value + 1);
-        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-        return z ^ (z >>> 31);
-    }
 }

@@ -1,5 +1,7 @@
 package dev.forkpoint.learner.loop;
 
+import dev.forkpoint.rollout.seed.SeedMixer;
+
 /**
  * Seeds of a run's random choices, each a pure function of the run seed and where it is used (stream, step,
  * epoch, mini-batch). Nothing random carries state from one step to the next, so a resumed run repeats
@@ -21,16 +23,6 @@ public final class SeedStreams {
 
     /** SplitMix64 finaliser chained over the coordinates: neighbouring indices give unrelated seeds. */
     public static long seed(long runSeed, long stream, long a, long b) {
-        long z = runSeed;
-        for (long part : new long[] {stream, a, b}) {
-            z = fmix(z + 0x9E3779B97F4A7C15L * (part + 1));
-        }
-        return z;
-    }
-
-    private static long fmix(long z) {
-        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-        return z ^ (z >>> 31);
+        return SeedMixer.mix(runSeed, stream, a, b);
     }
 }
