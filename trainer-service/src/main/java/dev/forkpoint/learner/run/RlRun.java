@@ -233,10 +233,10 @@ public final class RlRun implements AutoCloseable {
         log.info("warm start: {} supervised steps on the worked solutions of {} (batch {}, lr {}), then RL",
                 w.steps(), config.task(), w.batchSize(), w.learningRate());
         WarmStartResult r = new WarmStart(recipe, tokenizer).train(policy, p -> log.info("warm start {}", p.line()));
-        log.info("warm start done: {} steps in {} s, greedy eval accuracy {} -> {} on {} held-out problems, "
-                        + "{} skipped steps; RL starts with a fresh optimiser", r.steps(),
-                String.format(java.util.Locale.ROOT, "%.1f", r.totalSeconds()),
-                r.accuracyCurve().get(0).accuracy(), r.evalAccuracy(), config.training().evalSize(), r.skippedSteps());
+        log.info(String.format(java.util.Locale.ROOT, "warm start done: %d steps in %.1f s, greedy eval accuracy %.3f"
+                        + " -> %.3f on %d held-out problems, %d skipped steps; RL starts with a fresh optimiser",
+                r.steps(), r.totalSeconds(), r.accuracyCurve().get(0).accuracy(), r.evalAccuracy(),
+                config.training().evalSize(), r.skippedSteps()));
         return r;
     }
 

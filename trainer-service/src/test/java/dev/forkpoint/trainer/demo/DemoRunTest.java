@@ -35,7 +35,7 @@ class DemoRunTest extends IntegrationTestBase {
             assertEquals("countdown-demo", run.get("name").asString());
             id = run.get("id").asLong();
             JsonNode one = api.json(api.get("/api/v1/runs/" + id));
-            assertEquals(400, one.get("config").get("model").get("warmStart").get("steps").asInt(), one.toString());
+            assertEquals(800, one.get("config").get("model").get("warmStart").get("steps").asInt(), one.toString());
         }
         try (ConfigurableApplicationContext second = startService(db, home, "forkpoint.demo.enabled=true")) {
             JdbcClient sql = second.getBean(JdbcClient.class);
@@ -57,7 +57,7 @@ class DemoRunTest extends IntegrationTestBase {
         new TaskConfigValidator().validate(config, errors);
         new ObjectiveConfigValidator().validate(config, errors);
         assertTrue(errors.isEmpty(), errors.list().toString());
-        assertEquals(400, config.model().warmStart().steps());
+        assertEquals(800, config.model().warmStart().steps());
         assertEquals("DAPO", config.objective().get("preset").asString());
     }
 }
