@@ -94,7 +94,7 @@ public final class LearningBenchmark {
         TrainingSpec t = base.training();
         ObjectNode objective = JsonNodeFactory.instance.objectNode().put("preset", preset.name());
         return new RunConfig(base.name() + "-" + preset.name().toLowerCase(Locale.ROOT), base.seed(), base.device(),
-                base.priority(), new ModelSpec(m.layers(), m.heads(), m.dModel(), m.contextLength(), checkpoint),
+                base.priority(), new ModelSpec(m.layers(), m.heads(), m.dModel(), m.contextLength(), checkpoint, null),
                 base.task(), objective, base.sampling(),
                 new TrainingSpec(steps, t.promptsPerStep(), t.groupSize(), t.ppoEpochs(), t.miniBatches(),
                         t.learningRate(), Math.min(t.warmupSteps(), steps), t.weightDecay(), t.gradClip(),

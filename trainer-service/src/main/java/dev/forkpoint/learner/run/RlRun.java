@@ -23,11 +23,16 @@ import dev.forkpoint.rollout.sampler.FixedTemperature;
 import dev.forkpoint.rollout.sampler.SamplingConfig;
 import dev.forkpoint.rollout.sampler.TemperatureRule;
 import dev.forkpoint.rollout.task.Task;
+import dev.forkpoint.rollout.task.Tasks;
 import dev.forkpoint.rollout.tokenizer.BuiltinTokenizer;
 import dev.forkpoint.rollout.tokenizer.Tokenizer;
+import dev.forkpoint.rollout.warmstart.WarmStart;
+import dev.forkpoint.rollout.warmstart.WarmStartConfig;
+import dev.forkpoint.rollout.warmstart.WarmStartResult;
 import dev.forkpoint.trainer.runs.ModelSpec;
 import dev.forkpoint.trainer.runs.RunConfig;
 import dev.forkpoint.trainer.runs.TrainingSpec;
+import dev.forkpoint.trainer.runs.WarmStartSpec;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -46,6 +51,8 @@ public final class RlRun implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RlRun.class);
     /** Evaluation prompts generated per batch: bounds the KV cache's memory. */
     private static final int EVAL_CHUNK = 64;
+    /** Checkpoint extras holding a warm-started run's KL reference, which the config alone cannot rebuild. */
+    private static final String REFERENCE_PREFIX = "reference.";
 
     private final RunConfig config;
     private final RunSettings settings;
@@ -70,6 +77,8 @@ public final class RlRun implements AutoCloseable {
     private int completedSteps;
     private long dataCursor;
     private Double lastEvalAccuracy;
+    /** What this process's warm start measured; null when the run did not warm-start here (off, or resumed). */
+    private WarmStartResult warmStart;
 
     private RlRun(RunConfig config, Task customTask, Path resumeFrom) {
         this.config = config;
@@ -101,7 +110,10 @@ public final class RlRun implements AutoCloseable {
                             optimizerState.put(e.getKey().substring("adamw.".length()), e.getValue());
                         }
                     }
-                    if (settings.objective().kl() != null) {
+                    if (settings.objective().kl() != null && config.model().warmStart().enabled()) {
+                        // The reference is the warm-started policy: stored in the checkpoint, never re-trained.
+                        ref = storedReference(loaded, resumeFrom);
+                    } else if (settings.objective().kl() != null) {
                         try (DecoderTransformer initial = initialPolicy(config, device).policy) {
                             ref = initial.frozenCopy();
                         }
@@ -110,11 +122,19 @@ public final class RlRun implements AutoCloseable {
                     Initial initial = initialPolicy(config, device);
                     p = initial.policy;
                     tok = initial.tokenizer;
+                    if (config.model().warmStart().enabled()) {
+                        if (customTask != null) {
+                            throw new IllegalArgumentException("model.warmStart.steps = "
+                                    + config.model().warmStart().steps() + ": a warm start needs a registry task");
+                        }
+                        warmStart = warmStart(config, p, tok);
+                    }
                     if (settings.objective().kl() != null) {
                         ref = p.frozenCopy();
                     }
                 }
                 TrainingSpec t = config.training();
+                // A fresh RL optimiser, also after a warm start (whose AdamW state is dropped).
                 int updatesPerStep = t.ppoEpochs() * t.miniBatches();
                 opt = new AdamW(new AdamW.Config(t.learningRate(), 0.9, 0.999, 1e-8, t.weightDecay(),
                         t.warmupSteps() * updatesPerStep), p.parameters());
@@ -201,6 +221,42 @@ public final class RlRun implements AutoCloseable {
         return new Initial(DecoderTransformer.initialize(c, config.seed(), device), tok);
     }
 
+    /**
+     * Fine-tunes {@code policy} in place on the task's worked solutions ({@link WarmStart}), logging its progress;
+     * weight decay 0.01 and clip 1.0 as in docs/warm-start.md's recipe, greedy evaluation on
+     * {@code training.evalSize} held-out problems at the start, five times during and at the end.
+     */
+    private static WarmStartResult warmStart(RunConfig config, DecoderTransformer policy, Tokenizer tokenizer) {
+        WarmStartSpec w = config.model().warmStart();
+        WarmStartConfig recipe = new WarmStartConfig(Tasks.parse(config.task()), policy.config(), config.seed(),
+                w.steps(), w.batchSize(), w.learningRate(), w.warmupSteps(), 0.01, 1.0,
+                w.steps() >= 10 ? w.steps() / 5 : 0, config.training().evalSize(), config.sampling().maxNewTokens(),
+                0L, 0.0);
+        log.info("warm start: {} supervised steps on the worked solutions of {} (batch {}, lr {}), then RL",
+                w.steps(), config.task(), w.batchSize(), w.learningRate());
+        WarmStartResult r = new WarmStart(recipe, tokenizer).train(policy, p -> log.info("warm start {}", p.line()));
+        log.info(String.format(java.util.Locale.ROOT, "warm start done: %d steps in %.1f s, greedy eval accuracy %.3f"
+                        + " -> %.3f on %d held-out problems, %d skipped steps; RL starts with a fresh optimiser",
+                r.steps(), r.totalSeconds(), r.accuracyCurve().get(0).accuracy(), r.evalAccuracy(),
+                config.training().evalSize(), r.skippedSteps()));
+        return r;
+    }
+
+    /** The KL reference a warm-started run stored in its checkpoint ({@link #checkpoint}). */
+    private DecoderTransformer storedReference(PolicyCheckpoint.Loaded loaded, Path file) {
+        Map<String, float[]> values = new LinkedHashMap<>();
+        loaded.extras().forEach((k, v) -> {
+            if (k.startsWith(REFERENCE_PREFIX)) {
+                values.put(k.substring(REFERENCE_PREFIX.length()), v.toFloatArray());
+            }
+        });
+        if (values.isEmpty()) {
+            throw new IllegalArgumentException("model.warmStart.steps = " + config.model().warmStart().steps()
+                    + ": the checkpoint " + file + " holds no KL reference (written without a warm start?)");
+        }
+        return DecoderTransformer.fromValues(loaded.policy().config(), values, device, false);
+    }
+
     private static void check(int given, int stored, String field, ModelSpec spec) {
         if (given != stored) {
             throw new IllegalArgumentException(field + " = " + given + ": the base checkpoint " + spec.checkpoint()
@@ -241,6 +297,11 @@ public final class RlRun implements AutoCloseable {
             }
             metrics.put("critic/rewards/mean", mean(rewards));
             metrics.put("critic/advantages/mean", mean(advantages));
+        }
+        if (warmStart != null && step == 1) {
+            metrics.put("warm_start/steps", (double) warmStart.steps());
+            metrics.put("warm_start/eval_accuracy", warmStart.evalAccuracy());
+            metrics.put("warm_start/seconds", warmStart.totalSeconds());
         }
         long t2 = System.nanoTime();
         metrics.put("critic/score/mean", batch.meanScore());
@@ -357,6 +418,9 @@ public final class RlRun implements AutoCloseable {
         try (NDManager extras = manager.newSubManager()) {
             Map<String, NDArray> arrays = new LinkedHashMap<>();
             optimizer.state(extras).forEach((k, v) -> arrays.put("adamw." + k, v));
+            if (reference != null && config.model().warmStart().enabled()) {
+                reference.parameters().forEach((k, v) -> arrays.put(REFERENCE_PREFIX + k, v));
+            }
             RunState state = new RunState(completedSteps, dataCursor, config.seed(),
                     adaptive == null ? null : adaptive.stats(), lastEvalAccuracy);
             PolicyCheckpoint.save(file, policy, tokenizer, arrays, state.toMetadata());
@@ -373,6 +437,11 @@ public final class RlRun implements AutoCloseable {
 
     public long dataCursor() {
         return dataCursor;
+    }
+
+    /** The warm start this process ran before RL, empty when off or when the run was resumed. */
+    public java.util.Optional<WarmStartResult> warmStart() {
+        return java.util.Optional.ofNullable(warmStart);
     }
 
     public Double lastEvalAccuracy() {

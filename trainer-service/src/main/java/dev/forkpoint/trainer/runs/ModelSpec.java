@@ -9,18 +9,23 @@ package dev.forkpoint.trainer.runs;
  * @param contextLength maximum prompt + response length in tokens (default 128)
  * @param checkpoint    optional path of a base checkpoint (e.g. from the warm-start command); when set,
  *                      its stored model config is used and the shape fields must agree with it
+ * @param warmStart     supervised fine-tuning on the task's worked solutions before RL, for a fresh run of the
+ *                      built-in model (default: none)
  */
-public record ModelSpec(Integer layers, Integer heads, Integer dModel, Integer contextLength, String checkpoint) {
+public record ModelSpec(Integer layers, Integer heads, Integer dModel, Integer contextLength, String checkpoint,
+                        WarmStartSpec warmStart) {
 
     public ModelSpec {
         layers = layers == null ? 4 : layers;
         heads = heads == null ? 4 : heads;
         dModel = dModel == null ? 128 : dModel;
         contextLength = contextLength == null ? 128 : contextLength;
+        warmStart = warmStart == null ? WarmStartSpec.defaults() : warmStart;
     }
 
+
     static ModelSpec defaults() {
-        return new ModelSpec(null, null, null, null, null);
+        return new ModelSpec(null, null, null, null, null, null);
     }
 
     void validate(FieldErrors errors) {
@@ -34,5 +39,6 @@ public record ModelSpec(Integer layers, Integer heads, Integer dModel, Integer c
         if (checkpoint != null && (checkpoint.isBlank() || checkpoint.length() > 4096)) {
             errors.add("model.checkpoint", "model.checkpoint: must be a non-blank path of at most 4096 characters");
         }
+        warmStart.validate(errors, this);
     }
 }

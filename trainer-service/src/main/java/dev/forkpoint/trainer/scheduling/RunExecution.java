@@ -12,6 +12,7 @@ import org.slf4j.LoggerFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
 
@@ -68,6 +69,7 @@ final class RunExecution implements Runnable {
                         run.totalSteps(), session.device());
                 int lastCheckpoint = startStep;
                 int step = startStep;
+                long loopStart = System.nanoTime();
                 while (!session.finished()) {
                     if (stopping.getAsBoolean()) {
                         log.info("run {} paused at step {} for shutdown; it resumes from its latest checkpoint (step {}) at the next start",
@@ -88,8 +90,8 @@ final class RunExecution implements Runnable {
                             r.tokensPerSecond(), r.tokensSampled(), r.evalAccuracy(), millis(r.rolloutTime()),
                             millis(r.updateTime()), r.metrics());
                     metrics.step(id, r);
-                    log.info("run {} step {}/{}: reward {} accuracy {} entropy {} tokens/s {}", id, step,
-                            run.totalSteps(), fmt(r.reward()), fmt(r.accuracy()), fmt(r.entropy()), fmt(r.tokensPerSecond()));
+                    log.info("run {} {}", id, progressLine(r, run.totalSteps(),
+                            eta(loopStart, step - startStep, run.totalSteps() - step)));
                     if (step % every == 0) {
                         checkpoint(id, session, keep);
                         lastCheckpoint = step;
@@ -127,7 +129,20 @@ final class RunExecution implements Runnable {
         return d == null ? 0.0 : d.toNanos() / 1e6;
     }
 
-    private static String fmt(double v) {
-        return String.format("%.4f", v);
+    /** The headless run's progress line (docs/headless.md), so the service log reads the same. */
+    static String progressLine(StepResult r, int totalSteps, Duration eta) {
+        long s = Math.max(0, eta.toSeconds());
+        String line = String.format(Locale.ROOT,
+                "step %d/%d reward %.4f accuracy %.4f entropy %.4f kl %.6f clipfrac %.4f tokens/s %.0f eta %02d:%02d:%02d",
+                r.step(), totalSteps, r.reward(), r.accuracy(), r.entropy(), r.kl(), r.clipfrac(), r.tokensPerSecond(),
+                s / 3600, (s / 60) % 60, s % 60);
+        return r.evalAccuracy() == null ? line : line + String.format(Locale.ROOT, " eval_accuracy %.4f",
+                r.evalAccuracy());
+    }
+
+    /** Remaining steps times the mean wall time of the steps run so far in this process. */
+    private static Duration eta(long loopStart, int stepsDone, int remaining) {
+        return stepsDone <= 0 ? Duration.ZERO
+                : Duration.ofNanos((System.nanoTime() - loopStart) / stepsDone * Math.max(0, remaining));
     }
 }
