@@ -1,5 +1,7 @@
 package dev.forkpoint.rollout.optim;
 
+import dev.forkpoint.rollout.policy.GradModeOff;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -80,8 +82,18 @@ public final class AdamW implements AutoCloseable {
                 : config.learningRate() * Math.min(1.0, (double) t / config.warmupSteps());
     }
 
-    /** One update of every parameter from its current gradient; returns the learning rate used. */
+    /**
+     * One update of every parameter from its current gradient; returns the learning rate used. Runs with autograd
+     * off: grad mode is per thread in libtorch, and an in-place update of a leaf that requires grad while it is on
+     * is an error (or gets recorded into the next graph).
+     */
     public double step(Map<String, NDArray> parameters) {
+        try (GradModeOff noGrad = new GradModeOff()) {
+            return update(parameters);
+        }
+    }
+
+    private double update(Map<String, NDArray> parameters) {
         if (!parameters.keySet().equals(m.keySet())) {
             throw new IllegalArgumentException("parameters " + parameters.keySet() + " differ from the optimiser's "
                     + m.keySet());
@@ -156,9 +168,11 @@ public final class AdamW implements AutoCloseable {
      * optimiser step; accumulation over the micro-batches of one step is then intended. NaN/Inf are cleared too.
      */
     public static void zeroGradients(Map<String, NDArray> parameters) {
-        for (Map.Entry<String, NDArray> e : parameters.entrySet()) {
-            try (NDArray g = gradient(e.getKey(), e.getValue())) {
-                g.set(ALL, 0);
+        try (GradModeOff noGrad = new GradModeOff()) {
+            for (Map.Entry<String, NDArray> e : parameters.entrySet()) {
+                try (NDArray g = gradient(e.getKey(), e.getValue())) {
+                    g.set(ALL, 0);
+                }
             }
         }
     }

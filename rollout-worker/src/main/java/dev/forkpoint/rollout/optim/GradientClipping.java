@@ -1,5 +1,7 @@
 package dev.forkpoint.rollout.optim;
 
+import dev.forkpoint.rollout.policy.GradModeOff;
+
 import ai.djl.ndarray.NDArray;
 import java.util.Map;
 
@@ -15,12 +17,20 @@ public final class GradientClipping {
      * Scales every gradient by {@code maxNorm / (norm + 1e-6)} when the global L2 norm over all of them exceeds
      * {@code maxNorm} (as {@code torch.nn.utils.clip_grad_norm_}), in place.
      *
+     * Runs with autograd off (an in-place scaling must not be recorded).
+     *
      * @return the global norm before clipping (what training logs report as {@code grad_norm})
      */
     public static double clipGlobalNorm(Map<String, NDArray> parameters, double maxNorm) {
         if (!(maxNorm > 0)) {
             throw new IllegalArgumentException("optim.maxGradNorm = " + maxNorm + ": must be > 0");
         }
+        try (GradModeOff noGrad = new GradModeOff()) {
+            return clip(parameters, maxNorm);
+        }
+    }
+
+    private static double clip(Map<String, NDArray> parameters, double maxNorm) {
         double sumSquares = 0;
         for (Map.Entry<String, NDArray> e : parameters.entrySet()) {
             try (NDArray g = AdamW.gradient(e.getKey(), e.getValue()); NDArray sq = g.square(); NDArray s = sq.sum()) {

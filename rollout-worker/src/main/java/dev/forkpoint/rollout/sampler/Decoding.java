@@ -1,5 +1,7 @@
 package dev.forkpoint.rollout.sampler;
 
+import dev.forkpoint.rollout.policy.GradModeOff;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;

@@ -9,7 +9,6 @@ import dev.forkpoint.rollout.checkpoint.PolicyCheckpoint;
 import dev.forkpoint.rollout.optim.AdamW;
 import dev.forkpoint.rollout.optim.GradientClipping;
 import dev.forkpoint.rollout.policy.DecoderTransformer;
-import dev.forkpoint.rollout.sampler.GradModeOff;
 import dev.forkpoint.rollout.task.Problem;
 import dev.forkpoint.rollout.task.Split;
 import dev.forkpoint.rollout.task.Task;
@@ -109,17 +108,11 @@ public final class WarmStart {
                     collector.backward(l);
                     loss = l.getFloat();
                 }
-                // Clip and AdamW update the parameters in place, so with autograd off, as in PolicyUpdate: grad mode
-                // is per thread in libtorch and depends on what ran before in the thread (inside RlRun in the full
-                // test suite AdamW failed with "a leaf Variable that requires grad is being used in an in-place
-                // operation").
-                boolean finite;
-                try (GradModeOff noGrad = new GradModeOff()) {
-                    gradNorm = GradientClipping.clipGlobalNorm(params, config.maxGradNorm());
-                    finite = Double.isFinite(loss) && Double.isFinite(gradNorm);
-                    if (finite) {
-                        lr = adamW.step(params);
-                    }
+                // Clip and AdamW update the parameters in place; both turn autograd off themselves.
+                gradNorm = GradientClipping.clipGlobalNorm(params, config.maxGradNorm());
+                boolean finite = Double.isFinite(loss) && Double.isFinite(gradNorm);
+                if (finite) {
+                    lr = adamW.step(params);
                 }
                 if (finite) {
                     consecutiveSkips = 0;

@@ -11,7 +11,6 @@ import dev.forkpoint.rollout.batch.RolloutBatch;
 import dev.forkpoint.rollout.optim.AdamW;
 import dev.forkpoint.rollout.optim.GradientClipping;
 import dev.forkpoint.rollout.policy.Policy;
-import dev.forkpoint.rollout.sampler.GradModeOff;
 import java.util.Map;
 import java.util.Random;
 
@@ -111,22 +110,20 @@ public final class PolicyUpdate {
                     timer.lap("batch");
                     metrics = miniBatch(ub, seed, params, timer, epoch == 0 ? observer : null, rows);
                 }
-                // Outside the collector and any scope: AdamW updates the parameters in place, with autograd off
-                // (grad mode is per thread in libtorch).
-                try (GradModeOff noGrad = new GradModeOff()) {
-                    double norm = GradientClipping.clipGlobalNorm(params, settings.maxGradNorm());
-                    timer.lap("clip");
-                    double loss = metrics.get(LOSS);
-                    if (Double.isFinite(loss) && Double.isFinite(norm)) {
-                        consecutiveNonFinite = 0;
-                        average.add(metrics);
-                        average.add(GRAD_NORM, norm);
-                        average.add(LEARNING_RATE, optimizer.step(params));
-                        average.add(NON_FINITE_SKIPPED, 0.0);
-                    } else {
-                        skipNonFinite(step, epoch, mb, loss, norm, params);
-                        average.add(NON_FINITE_SKIPPED, 1.0);
-                    }
+                // Outside the collector and any scope: clipping and AdamW update the parameters in place (both
+                // with autograd off).
+                double norm = GradientClipping.clipGlobalNorm(params, settings.maxGradNorm());
+                timer.lap("clip");
+                double loss = metrics.get(LOSS);
+                if (Double.isFinite(loss) && Double.isFinite(norm)) {
+                    consecutiveNonFinite = 0;
+                    average.add(metrics);
+                    average.add(GRAD_NORM, norm);
+                    average.add(LEARNING_RATE, optimizer.step(params));
+                    average.add(NON_FINITE_SKIPPED, 0.0);
+                } else {
+                    skipNonFinite(step, epoch, mb, loss, norm, params);
+                    average.add(NON_FINITE_SKIPPED, 1.0);
                 }
                 timer.lap("optimizer");
                 average.add(timer.seconds());

@@ -1,10 +1,11 @@
-package dev.forkpoint.rollout.sampler;
+package dev.forkpoint.rollout.policy;
 
 import ai.djl.pytorch.jni.JniUtils;
 
 /**
  * Turns PyTorch's autograd recording off for the current thread while open (grad mode is per thread in
- * libtorch). Sampling never needs gradients, and recording them would keep every activation alive.
+ * libtorch, and on by default in a new thread). Sampling never needs gradients (recording them would keep every
+ * activation alive), and the optimiser's in-place parameter updates must not be recorded.
  */
 public final class GradModeOff implements AutoCloseable {
 
