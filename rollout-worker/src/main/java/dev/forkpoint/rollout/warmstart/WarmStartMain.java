@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * Command line of the warm start: trains the built-in policy on a task's worked solutions and writes a base
@@ -124,29 +125,24 @@ public final class WarmStartMain {
     }
 
     private static int intFlag(Map<String, String> f, String name, int d) {
-        String v = f.remove(name);
-        try {
-            return v == null ? d : Integer.parseInt(v);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--" + name + " = '" + v + "': must be an integer", e);
-        }
+        return flag(f, name, d, Integer::parseInt, "an integer");
     }
 
     private static long longFlag(Map<String, String> f, String name, long d) {
-        String v = f.remove(name);
-        try {
-            return v == null ? d : Long.parseLong(v);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--" + name + " = '" + v + "': must be an integer", e);
-        }
+        return flag(f, name, d, Long::parseLong, "an integer");
     }
 
     private static double doubleFlag(Map<String, String> f, String name, double d) {
+        return flag(f, name, d, Double::parseDouble, "a number");
+    }
+
+    /** Removes flag {@code name} and parses it; absent gives {@code d}, unparsable an error naming the flag. */
+    private static <T> T flag(Map<String, String> f, String name, T d, Function<String, T> parse, String kind) {
         String v = f.remove(name);
         try {
-            return v == null ? d : Double.parseDouble(v);
+            return v == null ? d : parse.apply(v);
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--" + name + " = '" + v + "': must be a number", e);
+            throw new IllegalArgumentException("--" + name + " = '" + v + "': must be " + kind, e);
         }
     }
 }
