@@ -1,5 +1,7 @@
 package dev.forkpoint.learner;
 
+import dev.forkpoint.rollout.testing.GoldenVectors;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -58,14 +60,14 @@ class GoldenObjectivesTest {
 
     @TestFactory
     Stream<DynamicTest> goldenVectors() throws IOException {
-        Path root = GoldenDir.resolve();
         List<DynamicTest> tests = new ArrayList<>();
         for (String folder : List.of("objectives", "shaping")) {
             List<Path> files;
-            try (Stream<Path> s = Files.list(root.resolve(folder))) {
+            Path dir = GoldenVectors.subfolder(folder);
+            try (Stream<Path> s = Files.list(dir)) {
                 files = s.filter(p -> p.toString().endsWith(".json")).sorted().toList();
             }
-            assertFalse(files.isEmpty(), "no golden vectors in " + root.resolve(folder));
+            assertFalse(files.isEmpty(), "no golden vectors in " + dir);
             for (Path file : files) {
                 tests.add(DynamicTest.dynamicTest(folder + "/" + file.getFileName(), file.toUri(), () -> {
                     JsonNode vector = JSON.readTree(file.toFile());

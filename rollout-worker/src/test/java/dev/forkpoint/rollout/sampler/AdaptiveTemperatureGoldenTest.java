@@ -1,5 +1,7 @@
 package dev.forkpoint.rollout.sampler;
 
+import dev.forkpoint.rollout.testing.GoldenVectors;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -30,7 +32,7 @@ class AdaptiveTemperatureGoldenTest {
 
     @TestFactory
     Stream<DynamicTest> samplingGoldenVectors() throws IOException {
-        Path dir = GoldenDirectory.subfolder("sampling");
+        Path dir = GoldenVectors.subfolder("sampling");
         List<Path> files;
         try (Stream<Path> listing = Files.list(dir)) {
             files = listing.filter(p -> p.getFileName().toString().endsWith(".json")).sorted().toList();

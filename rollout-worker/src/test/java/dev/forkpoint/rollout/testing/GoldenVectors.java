@@ -1,4 +1,4 @@
-package dev.forkpoint.rollout.sampler;
+package dev.forkpoint.rollout.testing;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -7,14 +7,15 @@ import java.nio.file.Paths;
 /**
  * Where the golden vectors are: system property {@code forkpoint.golden.dir}, else the first
  * {@code shared/testdata/golden} found walking up from the working directory (also when the property names
- * a folder that does not exist).
+ * a folder that does not exist). Shared with trainer-service's golden tests through this module's test-jar.
  */
-final class GoldenDirectory {
+public final class GoldenVectors {
 
-    private GoldenDirectory() {
+    private GoldenVectors() {
     }
 
-    static Path subfolder(String name) {
+    /** The folder {@code name} (sampling, objectives, shaping) of the golden vectors. */
+    public static Path subfolder(String name) {
         String property = System.getProperty("forkpoint.golden.dir");
         if (property != null && !property.isBlank()) {
             Path dir = Paths.get(property).resolve(name);
