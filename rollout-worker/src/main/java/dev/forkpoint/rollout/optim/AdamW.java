@@ -7,11 +7,12 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * AdamW (Loshchilov and Hutter) as in {@code torch.optim.AdamW}: decoupled weight decay
  * {@code p -= lr*wd*p}, then {@code p -= lr * m_hat / (sqrt(v_hat) + eps)} with bias-corrected moments. The
- * learning rate rises linearly over {@code warmupSteps} and then stays constant. Weight decay applies to
+ * learning rate rises linearly over {@code warmupSteps}, then stays constant or decays ({@link Decay}). Weight decay applies to
  * matrices and embeddings only (parameters with two or more dimensions), not to biases and LayerNorm gains,
  * as in GPT-2 training code; DJL's own AdamW decays every parameter (architecture.md, "Known DJL facts").
  *
@@ -27,9 +28,20 @@ public final class AdamW implements AutoCloseable {
      * @param eps          added to sqrt(v_hat) for stability (1e-8)
      * @param weightDecay  decoupled decay coefficient, applied as {@code lr * weightDecay * p} (0.01)
      * @param warmupSteps  steps of linear warm-up: step t (1-based) uses {@code lr * min(1, t / warmupSteps)}; 0 = none
+     * @param decay        what follows the warm-up: constant, or linear or cosine decay to {@code minLrRatio * lr}
+     * @param decaySteps   the optimiser step (warm-up included) at which a decay reaches its floor; at least
+     *                     {@code warmupSteps} when it decays
+     * @param minLrRatio   the decay's floor as a fraction of {@code learningRate}, in [0, 1]
      */
     public record Config(double learningRate, double beta1, double beta2, double eps, double weightDecay,
-                         int warmupSteps) {
+                         int warmupSteps, Decay decay, long decaySteps, double minLrRatio) {
+
+        /** Warm-up, then a constant learning rate. */
+        public Config(double learningRate, double beta1, double beta2, double eps, double weightDecay,
+                      int warmupSteps) {
+            this(learningRate, beta1, beta2, eps, weightDecay, warmupSteps, Decay.CONSTANT, 0, 0.0);
+        }
+
         public Config {
             check(learningRate > 0 && Double.isFinite(learningRate), "learningRate", learningRate, "must be > 0");
             check(beta1 >= 0 && beta1 < 1, "beta1", beta1, "must be in [0, 1)");
@@ -37,6 +49,10 @@ public final class AdamW implements AutoCloseable {
             check(eps > 0, "eps", eps, "must be > 0");
             check(weightDecay >= 0 && Double.isFinite(weightDecay), "weightDecay", weightDecay, "must be >= 0");
             check(warmupSteps >= 0, "warmupSteps", warmupSteps, "must be >= 0");
+            Objects.requireNonNull(decay, "optim.decay");
+            check(decay == Decay.CONSTANT || decaySteps >= warmupSteps, "decaySteps", decaySteps,
+                    "must be >= warmupSteps = " + warmupSteps);
+            check(minLrRatio >= 0 && minLrRatio <= 1, "minLrRatio", minLrRatio, "must be in [0, 1]");
         }
 
         public static Config defaults(double learningRate) {
@@ -48,6 +64,16 @@ public final class AdamW implements AutoCloseable {
                 throw new IllegalArgumentException("optim." + field + " = " + value + ": " + rule);
             }
         }
+    }
+
+    /**
+     * The learning rate after the warm-up, as HuggingFace's {@code get_linear/cosine_schedule_with_warmup} with
+     * verl's {@code min_lr_ratio}: with progress {@code p = (t - 1 - warmupSteps) / (decaySteps - warmupSteps)}
+     * (0 on the first step after the warm-up, clamped to [0, 1]) the factor is {@code 1 - p} (LINEAR) or
+     * {@code (1 + cos(pi p)) / 2} (COSINE), scaled into {@code [minLrRatio, 1]}.
+     */
+    public enum Decay {
+        CONSTANT, LINEAR, COSINE
     }
 
     private static final ai.djl.ndarray.index.NDIndex ALL = new ai.djl.ndarray.index.NDIndex("...");
@@ -78,8 +104,17 @@ public final class AdamW implements AutoCloseable {
 
     /** Learning rate used by step {@code t} (1-based). */
     public double learningRate(long t) {
-        return config.warmupSteps() == 0 ? config.learningRate()
-                : config.learningRate() * Math.min(1.0, (double) t / config.warmupSteps());
+        int warmup = config.warmupSteps();
+        if (warmup > 0 && t <= warmup) {
+            return config.learningRate() * t / warmup;
+        }
+        if (config.decay() == Decay.CONSTANT) {
+            return config.learningRate();
+        }
+        long span = config.decaySteps() - warmup;
+        double p = span <= 0 ? 1.0 : Math.min(1.0, Math.max(0.0, (double) (t - 1 - warmup) / span));
+        double f = config.decay() == Decay.LINEAR ? 1 - p : 0.5 * (1 + Math.cos(Math.PI * p));
+        return config.learningRate() * (config.minLrRatio() + (1 - config.minLrRatio()) * f);
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.forkpoint.rollout.optim;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
@@ -10,6 +11,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -94,6 +96,37 @@ class AdamWTest {
                 assertEquals(0.1, opt.learningRate(50), 1e-12, "constant after warm-up");
             }
         }
+    }
+
+    @Test
+    void linearAndCosineDecayFollowTheWarmUpDownToTheFloor() {
+        // warm-up 2, decay over optimiser steps 3..10 (span 8), floor 10% of 0.1
+        AdamW.Config lin = new AdamW.Config(0.1, 0.9, 0.999, 1e-8, 0, 2, AdamW.Decay.LINEAR, 10, 0.1);
+        AdamW.Config cos = new AdamW.Config(0.1, 0.9, 0.999, 1e-8, 0, 2, AdamW.Decay.COSINE, 10, 0.1);
+        try (NDManager m = NDManager.newBaseManager()) {
+            Map<String, NDArray> p = params(m);
+            try (AdamW l = new AdamW(lin, p); AdamW c = new AdamW(cos, p)) {
+                for (AdamW o : List.of(l, c)) {
+                    assertEquals(0.05, o.learningRate(1), 1e-12, "warm-up 1/2");
+                    assertEquals(0.1, o.learningRate(2), 1e-12, "end of warm-up");
+                    assertEquals(0.1, o.learningRate(3), 1e-12, "first decay step uses the peak");
+                    assertEquals(0.01, o.learningRate(11), 1e-12, "floor at decaySteps + 1");
+                    assertEquals(0.01, o.learningRate(500), 1e-12, "stays at the floor");
+                }
+                // t = 7: progress (7 - 1 - 2) / 8 = 0.5
+                assertEquals(0.01 + 0.09 * 0.5, l.learningRate(7), 1e-12);
+                assertEquals(0.01 + 0.09 * 0.5, c.learningRate(7), 1e-12);
+                // t = 5: progress 0.25
+                assertEquals(0.01 + 0.09 * 0.75, l.learningRate(5), 1e-12);
+                assertEquals(0.01 + 0.09 * (1 + Math.cos(Math.PI * 0.25)) / 2, c.learningRate(5), 1e-12);
+                // the last step of a 10-step run still moves the parameters
+                assertTrue(l.learningRate(10) > 0.01 && c.learningRate(10) > 0.01);
+            }
+        }
+        assertEquals("optim.decaySteps = 1.0: must be >= warmupSteps = 2", assertThrows(IllegalArgumentException.class,
+                () -> new AdamW.Config(0.1, 0.9, 0.999, 1e-8, 0, 2, AdamW.Decay.COSINE, 1, 0)).getMessage());
+        assertEquals("optim.minLrRatio = 1.5: must be in [0, 1]", assertThrows(IllegalArgumentException.class,
+                () -> new AdamW.Config(0.1, 0.9, 0.999, 1e-8, 0, 0, AdamW.Decay.LINEAR, 5, 1.5)).getMessage());
     }
 
     @Test

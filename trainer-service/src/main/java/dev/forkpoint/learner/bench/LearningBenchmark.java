@@ -97,7 +97,8 @@ public final class LearningBenchmark {
                 base.priority(), new ModelSpec(m.layers(), m.heads(), m.dModel(), m.contextLength(), checkpoint, null),
                 base.task(), objective, base.sampling(),
                 new TrainingSpec(steps, t.promptsPerStep(), t.groupSize(), t.ppoEpochs(), t.miniBatches(),
-                        t.learningRate(), Math.min(t.warmupSteps(), steps), t.weightDecay(), t.gradClip(),
+                        t.learningRate(), Math.min(t.warmupSteps(), steps), t.lrSchedule(), t.minLrRatio(),
+                        t.weightDecay(), t.gradClip(),
                         t.evalEvery(), t.evalSize(), t.checkpointEvery(), t.keepCheckpoints(), t.maxGenBatches()));
     }
 

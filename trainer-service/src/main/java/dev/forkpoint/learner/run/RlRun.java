@@ -36,6 +36,7 @@ import dev.forkpoint.trainer.runs.WarmStartSpec;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -137,7 +138,8 @@ public final class RlRun implements AutoCloseable {
                 // A fresh RL optimiser, also after a warm start (whose AdamW state is dropped).
                 int updatesPerStep = t.ppoEpochs() * t.miniBatches();
                 opt = new AdamW(new AdamW.Config(t.learningRate(), 0.9, 0.999, 1e-8, t.weightDecay(),
-                        t.warmupSteps() * updatesPerStep), p.parameters());
+                        t.warmupSteps() * updatesPerStep, AdamW.Decay.valueOf(t.lrSchedule().toUpperCase(Locale.ROOT)),
+                        (long) t.steps() * updatesPerStep, t.minLrRatio()), p.parameters());
                 if (optimizerState != null) {
                     opt.loadState(optimizerState);
                 }
@@ -235,7 +237,7 @@ public final class RlRun implements AutoCloseable {
         log.info("warm start: {} supervised steps on the worked solutions of {} (batch {}, lr {}), then RL",
                 w.steps(), config.task(), w.batchSize(), w.learningRate());
         WarmStartResult r = new WarmStart(recipe, tokenizer).train(policy, p -> log.info("warm start {}", p.line()));
-        log.info(String.format(java.util.Locale.ROOT, "warm start done: %d steps in %.1f s, greedy eval accuracy %.3f"
+        log.info(String.format(Locale.ROOT, "warm start done: %d steps in %.1f s, greedy eval accuracy %.3f"
                         + " -> %.3f on %d held-out problems, %d skipped steps; RL starts with a fresh optimiser",
                 r.steps(), r.totalSeconds(), r.accuracyCurve().get(0).accuracy(), r.evalAccuracy(),
                 config.training().evalSize(), r.skippedSteps()));

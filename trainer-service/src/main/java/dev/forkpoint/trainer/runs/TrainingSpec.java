@@ -10,6 +10,10 @@ package dev.forkpoint.trainer.runs;
  * @param miniBatches     optimiser steps per epoch; at most promptsPerStep * groupSize (default 1)
  * @param learningRate    AdamW learning rate (default 1e-4)
  * @param warmupSteps     linear learning-rate warm-up steps; at most {@code steps} (default 0)
+ * @param lrSchedule      after the warm-up: {@code constant}, or {@code linear} or {@code cosine} decay that reaches
+ *                        {@code minLrRatio * learningRate} at the end of {@code steps} (as TRL's and verl's
+ *                        {@code lr_scheduler_type}) (default constant)
+ * @param minLrRatio      floor of a decaying schedule as a fraction of {@code learningRate}, in [0, 1] (default 0.0)
  * @param weightDecay     AdamW decoupled weight decay (default 0.0)
  * @param gradClip        global gradient-norm clip (default 1.0)
  * @param evalEvery       evaluate every this many steps; 0 never (default 10)
@@ -20,9 +24,13 @@ package dev.forkpoint.trainer.runs;
  *                        section 2) (default 4)
  */
 public record TrainingSpec(Integer steps, Integer promptsPerStep, Integer groupSize, Integer ppoEpochs,
-                           Integer miniBatches, Double learningRate, Integer warmupSteps, Double weightDecay,
-                           Double gradClip, Integer evalEvery, Integer evalSize, Integer checkpointEvery,
-                           Integer keepCheckpoints, Integer maxGenBatches) {
+                           Integer miniBatches, Double learningRate, Integer warmupSteps, String lrSchedule,
+                           Double minLrRatio, Double weightDecay, Double gradClip, Integer evalEvery,
+                           Integer evalSize, Integer checkpointEvery, Integer keepCheckpoints,
+                           Integer maxGenBatches) {
+
+    /** The values {@code lrSchedule} accepts. */
+    public static final java.util.List<String> LR_SCHEDULES = java.util.List.of("constant", "linear", "cosine");
 
     public TrainingSpec {
         steps = steps == null ? 200 : steps;
@@ -32,6 +40,8 @@ public record TrainingSpec(Integer steps, Integer promptsPerStep, Integer groupS
         miniBatches = miniBatches == null ? 1 : miniBatches;
         learningRate = learningRate == null ? 1e-4 : learningRate;
         warmupSteps = warmupSteps == null ? 0 : warmupSteps;
+        lrSchedule = lrSchedule == null ? "constant" : lrSchedule;
+        minLrRatio = minLrRatio == null ? 0.0 : minLrRatio;
         weightDecay = weightDecay == null ? 0.0 : weightDecay;
         gradClip = gradClip == null ? 1.0 : gradClip;
         evalEvery = evalEvery == null ? 10 : evalEvery;
@@ -42,7 +52,8 @@ public record TrainingSpec(Integer steps, Integer promptsPerStep, Integer groupS
     }
 
     static TrainingSpec defaults() {
-        return new TrainingSpec(null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+        return new TrainingSpec(null, null, null, null, null, null, null, null, null, null, null, null, null, null,
+                null, null);
     }
 
     void validate(FieldErrors errors) {
@@ -53,6 +64,11 @@ public record TrainingSpec(Integer steps, Integer promptsPerStep, Integer groupS
         errors.range("training.miniBatches", miniBatches, 1, 4096);
         errors.range("training.learningRate", learningRate, 0.0, true, 1.0);
         errors.range("training.warmupSteps", warmupSteps, 0, steps);
+        if (!LR_SCHEDULES.contains(lrSchedule)) {
+            errors.add("training.lrSchedule", "training.lrSchedule = '" + lrSchedule + "': must be one of "
+                    + LR_SCHEDULES);
+        }
+        errors.range("training.minLrRatio", minLrRatio, 0.0, false, 1.0);
         errors.range("training.weightDecay", weightDecay, 0.0, false, 1.0);
         errors.range("training.gradClip", gradClip, 0.0, true, 1.0e4);
         errors.range("training.evalEvery", evalEvery, 0, 1_000_000);

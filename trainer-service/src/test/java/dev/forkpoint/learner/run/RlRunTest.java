@@ -164,6 +164,19 @@ class RlRunTest {
         }
     }
 
+    /** training.lrSchedule reaches the optimiser: one update per step, cosine over the run's 4 updates. */
+    @Test
+    void cosineScheduleDecaysTheLearningRateOverTheRun() {
+        RunConfig c = config("{\"preset\": \"DR_GRPO\"}", ", \"lrSchedule\": \"cosine\", \"minLrRatio\": 0.1");
+        try (RlRun run = RlRun.open(c, ScriptedTask.containsLowDigit())) {
+            for (int s = 1; s <= 4; s++) {
+                double progress = (s - 1) / 4.0;
+                double expected = 0.01 * (0.1 + 0.9 * (1 + Math.cos(Math.PI * progress)) / 2);
+                assertEquals(expected, run.step().metrics().get("actor/lr"), 1e-12, "step " + s);
+            }
+        }
+    }
+
     @Test
     void evaluationIsGreedyAndRepeatable() {
         RunConfig c = config("{\"preset\": \"GRPO\"}", "");

@@ -30,6 +30,8 @@ class InvalidConfigTest extends IntegrationTestBase {
                 arguments("{\"training\":{\"learningRate\":0}}", "training.learningRate"),
                 arguments("{\"training\":{\"learningRate\":2.5}}", "training.learningRate"),
                 arguments("{\"training\":{\"steps\":10,\"warmupSteps\":11}}", "training.warmupSteps"),
+                arguments("{\"training\":{\"lrSchedule\":\"exponential\"}}", "training.lrSchedule"),
+                arguments("{\"training\":{\"minLrRatio\":1.5}}", "training.minLrRatio"),
                 arguments("{\"training\":{\"weightDecay\":-0.1}}", "training.weightDecay"),
                 arguments("{\"training\":{\"gradClip\":0}}", "training.gradClip"),
                 arguments("{\"training\":{\"evalEvery\":-1}}", "training.evalEvery"),
