@@ -1,19 +1,24 @@
 package dev.forkpoint.learner.cli;
 
-import dev.forkpoint.learner.run.RlRun;
 import dev.forkpoint.analytics.stats.StepEntropySummarizer;
 import dev.forkpoint.analytics.store.EntropyStatsWriter;
 import dev.forkpoint.analytics.store.SampleRetention;
 import dev.forkpoint.analytics.store.StoringEntropySink;
 import dev.forkpoint.analytics.stream.EntropyStream;
+import dev.forkpoint.learner.run.CheckpointKeeping;
+import dev.forkpoint.learner.run.RlRun;
 import dev.forkpoint.learner.run.RlStep;
 import dev.forkpoint.learner.run.StepObserver;
 import dev.forkpoint.trainer.analytics.EntropyStepObserver;
 import dev.forkpoint.trainer.runs.RunConfig;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,7 +35,9 @@ import org.slf4j.LoggerFactory;
  * run says that analytics are off.
  *
  * With {@code --checkpoint-dir}, a checkpoint {@code step-NNNNNN.fpckpt} is written every
- * {@code training.checkpointEvery} steps and at the end; {@code --resume} continues from one (same config).
+ * {@code training.checkpointEvery} steps and at the end, keeping the newest {@code training.keepCheckpoints} and the
+ * best by eval accuracy as the service does (files left by an earlier process are not touched); {@code --resume}
+ * continues from one (same config).
  * Exit status 0 when the run finished, 2 for a bad config or arguments, 1 for a failure during training.
  */
 public final class HeadlessRun {
@@ -115,6 +122,7 @@ public final class HeadlessRun {
             }
             long start = System.nanoTime();
             int done = 0;
+            List<SavedCheckpoint> saved = new ArrayList<>(); // newest first; this process's checkpoints only
             while (!run.finished()) {
                 RlStep s = run.step();
                 done++;
@@ -126,6 +134,8 @@ public final class HeadlessRun {
                     Path file = checkpointDir.resolve(String.format(Locale.ROOT, "step-%06d.fpckpt", s.step()));
                     run.checkpoint(file);
                     System.out.println("checkpoint " + file);
+                    saved.add(0, new SavedCheckpoint(file, run.lastEvalAccuracy()));
+                    keepCheckpoints(saved, config.training().keepCheckpoints());
                 }
             }
             run.flushObserver(); // every statistic written before the run reports success
@@ -134,6 +144,21 @@ public final class HeadlessRun {
             return 2;
         }
         return 0;
+    }
+
+    private record SavedCheckpoint(Path file, Double evalAccuracy) {
+    }
+
+    /** The service's retention rule: the newest {@code keep} plus the best by eval accuracy; the rest are deleted. */
+    private static void keepCheckpoints(List<SavedCheckpoint> newestFirst, int keep) throws IOException {
+        Set<SavedCheckpoint> kept = CheckpointKeeping.kept(newestFirst, keep, SavedCheckpoint::evalAccuracy);
+        for (SavedCheckpoint c : List.copyOf(newestFirst)) {
+            if (!kept.contains(c)) {
+                Files.deleteIfExists(c.file());
+                newestFirst.remove(c);
+                System.out.println("removed checkpoint " + c.file() + " (keepCheckpoints " + keep + " + best)");
+            }
+        }
     }
 
     private static String value(String[] args, int i, String flag) {

@@ -1,5 +1,6 @@
 package dev.forkpoint.trainer.checkpoints;
 
+import dev.forkpoint.learner.run.CheckpointKeeping;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -8,7 +9,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -16,7 +16,7 @@ import java.util.stream.Stream;
 
 /**
  * Keeps the last {@code keep} checkpoints of a run plus the best one by evaluation accuracy (ties: the
- * later), and deletes the files and rows of the others.
+ * later; {@link CheckpointKeeping}), and deletes the files and rows of the others.
  */
 @Component
 public class CheckpointRetention {
@@ -33,10 +33,8 @@ public class CheckpointRetention {
     public List<CheckpointRecord> apply(long runId, int keep) {
         List<CheckpointRecord> newestFirst = checkpoints.forRun(runId);
         Optional<CheckpointRecord> best = best(newestFirst);
-        Set<Long> kept = new HashSet<>();
-        newestFirst.stream().limit(keep).forEach(c -> kept.add(c.id()));
-        best.ifPresent(b -> kept.add(b.id()));
-        List<CheckpointRecord> removed = newestFirst.stream().filter(c -> !kept.contains(c.id())).toList();
+        Set<CheckpointRecord> kept = CheckpointKeeping.kept(newestFirst, keep, CheckpointRecord::evalAccuracy);
+        List<CheckpointRecord> removed = newestFirst.stream().filter(c -> !kept.contains(c)).toList();
         for (CheckpointRecord c : removed) {
             deleteFiles(Path.of(c.path()));
             checkpoints.delete(c.id());
@@ -46,9 +44,7 @@ public class CheckpointRetention {
     }
 
     static Optional<CheckpointRecord> best(List<CheckpointRecord> newestFirst) {
-        // newest first, so on equal accuracy max() keeps the first seen: the later checkpoint.
-        return newestFirst.stream().filter(c -> c.evalAccuracy() != null)
-                .reduce((a, b) -> b.evalAccuracy() > a.evalAccuracy() ? b : a);
+        return CheckpointKeeping.best(newestFirst, CheckpointRecord::evalAccuracy);
     }
 
     /** Deletes a checkpoint file, or a checkpoint directory with everything in it. */

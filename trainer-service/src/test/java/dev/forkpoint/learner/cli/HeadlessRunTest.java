@@ -44,6 +44,34 @@ class HeadlessRunTest {
         assertEquals(original, again, "the resumed step 3 equals the uninterrupted one");
     }
 
+    /** training.keepCheckpoints: the newest K plus the best by eval accuracy stay; the others are deleted. */
+    @Test
+    void keepsTheNewestCheckpointsAndTheBest(@TempDir Path dir) throws Exception {
+        RunConfig config = RunConfigFiles.parseJson("""
+                {"seed": 4, "device": "cpu", "model": {"layers": 1, "heads": 2, "dModel": 16, "contextLength": 32},
+                 "task": {"name": "countdown", "evalSize": 4}, "objective": {"preset": "DR_GRPO"},
+                 "sampling": {"maxNewTokens": 8},
+                 "training": {"steps": 5, "promptsPerStep": 2, "groupSize": 2, "evalEvery": 1, "evalSize": 4,
+                              "checkpointEvery": 1, "keepCheckpoints": 2}}""");
+        List<String> lines = capture(() -> assertEquals(0, HeadlessRun.train(config, dir, null)));
+        int best = 0;
+        double bestAccuracy = -1;
+        for (String l : lines) {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("step (\\d+)/5 .*eval_accuracy (\\S+)").matcher(l);
+            if (m.matches() && Double.parseDouble(m.group(2)) >= bestAccuracy) { // ties: the later
+                best = Integer.parseInt(m.group(1));
+                bestAccuracy = Double.parseDouble(m.group(2));
+            }
+        }
+        java.util.Set<String> expected = new java.util.TreeSet<>(List.of("step-000004.fpckpt", "step-000005.fpckpt",
+                String.format("step-%06d.fpckpt", best)));
+        try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+            assertEquals(expected, files.map(f -> f.getFileName().toString())
+                    .collect(java.util.stream.Collectors.toCollection(java.util.TreeSet::new)), String.join("\n", lines));
+        }
+        assertTrue(lines.stream().anyMatch(l -> l.startsWith("removed checkpoint ")), String.join("\n", lines));
+    }
+
     interface Body {
         void run() throws Exception;
     }
