@@ -1,19 +1,12 @@
 package dev.forkpoint.learner.config;
 
 /**
- * DAPO dynamic sampling (algorithms.md section 2). Config key {@code dynamic_sampling}.
- *
- * @param maxGenBatches {@code dynamic_sampling.max_gen_batches}: most prompt batches drawn per step before the
- *                      step proceeds with the groups that survived; default 10 (DAPO recipe)
+ * DAPO dynamic sampling (algorithms.md section 2), switched on by the config key {@code dynamic_sampling: {}}.
+ * It has no options of its own: how many prompt batches a step may draw is the update loop's
+ * {@code training.maxGenBatches} (the spec's {@code maxGenBatches}, next to {@code trainBatchPrompts}, which is
+ * {@code training.promptsPerStep}).
  */
-public record DynamicSamplingOptions(int maxGenBatches) {
+public record DynamicSamplingOptions() {
 
-    public static final DynamicSamplingOptions DEFAULT = new DynamicSamplingOptions(10);
-
-    public DynamicSamplingOptions {
-        if (maxGenBatches < 1) {
-            throw new IllegalArgumentException("dynamic_sampling.max_gen_batches = " + maxGenBatches
-                    + ": must be >= 1");
-        }
-    }
+    public static final DynamicSamplingOptions DEFAULT = new DynamicSamplingOptions();
 }

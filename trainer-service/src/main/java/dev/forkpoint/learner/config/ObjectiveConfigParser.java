@@ -192,13 +192,11 @@ public final class ObjectiveConfigParser {
         if (s == null) {
             return base;
         }
-        DynamicSamplingOptions b = base != null ? base : DynamicSamplingOptions.DEFAULT;
-        Integer max = s.integer("max_gen_batches", b.maxGenBatches());
-        if (max == null) {
-            throw new IllegalArgumentException("dynamic_sampling.max_gen_batches = null: must be an integer");
+        if (s.has("max_gen_batches")) {
+            throw new IllegalArgumentException("dynamic_sampling.max_gen_batches: the bound on prompt batches per step"
+                    + " is training.maxGenBatches (default 4); dynamic_sampling has no keys, write dynamic_sampling: {}");
         }
-        DynamicSamplingOptions o = new DynamicSamplingOptions(max);
         s.rejectUnknown();
-        return o;
+        return DynamicSamplingOptions.DEFAULT;
     }
 }

@@ -18,8 +18,7 @@ import dev.forkpoint.trainer.runs.RunConfig;
  * @param tau                 {@code sampling.tau} when the sampling section asks for it, else
  *                            {@code hapo.temperature_tau}
  * @param pivotQuantile       {@code hapo.pivot}, else 0.8
- * @param maxGenBatches       dynamic sampling's bound: the smaller of {@code training.maxGenBatches} and
- *                            {@code objective.dynamic_sampling.max_gen_batches}, so neither limit is exceeded
+ * @param maxGenBatches       dynamic sampling's bound, {@code training.maxGenBatches} (1 without dynamic sampling)
  */
 public record RunSettings(ObjectiveConfig objective, boolean adaptiveTemperature, double tau, double pivotQuantile,
                           int maxGenBatches) {
@@ -31,8 +30,7 @@ public record RunSettings(ObjectiveConfig objective, boolean adaptiveTemperature
         boolean adaptive = fromSampling || (hapo != null && hapo.adaptiveTemperature());
         double tau = fromSampling || hapo == null ? config.sampling().tau() : hapo.temperatureTau();
         double pivot = hapo != null ? hapo.pivot() : NormalizedEntropy.DEFAULT_PIVOT_QUANTILE;
-        int maxGen = objective.dynamicSampling() == null ? 1
-                : Math.min(config.training().maxGenBatches(), objective.dynamicSampling().maxGenBatches());
+        int maxGen = objective.dynamicSampling() == null ? 1 : config.training().maxGenBatches();
         return new RunSettings(objective, adaptive, tau, pivot, maxGen);
     }
 

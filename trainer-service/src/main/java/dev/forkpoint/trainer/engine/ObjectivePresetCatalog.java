@@ -68,8 +68,7 @@ public class ObjectivePresetCatalog implements PresetCatalog {
         m.put("overlong", c.overlong() == null ? null : ordered(
                 "max_response_length", c.overlong().maxResponseLength(),
                 "overlong_buffer", c.overlong().overlongBuffer(), "penalty_factor", c.overlong().penaltyFactor()));
-        m.put("dynamic_sampling", c.dynamicSampling() == null ? null
-                : ordered("max_gen_batches", c.dynamicSampling().maxGenBatches()));
+        m.put("dynamic_sampling", c.dynamicSampling() == null ? null : ordered());
         return m;
     }
 

@@ -33,6 +33,7 @@ class LearnerValidatorsTest {
             "{\"name\":\"countdown\"}                        | {\"preset\":\"DAPO\",\"clip_high\":-1}      | objective.clip_high",
             "{\"name\":\"countdown\"}                        | {\"preset\":\"HAPO\",\"hapo\":{\"pivot\":2}} | objective.hapo.pivot",
             "{\"name\":\"countdown\"}                        | {\"preset\":\"GRPO\",\"colour\":1}          | objective.colour",
+            "{\"name\":\"countdown\"}                        | {\"preset\":\"DAPO\",\"dynamic_sampling\":{\"max_gen_batches\":4}} | objective.dynamic_sampling.max_gen_batches",
             "{\"name\":\"countdown\"}                        | {\"preset\":\"GRPO\",\"loss\":\"nope\"}     | objective.loss",
             "{\"name\":\"countdown\"}                        | {\"preset\":\"GRPO\",\"clip_cov\":{\"ratio\":0.1}} | objective.clip_cov",
     })
@@ -47,6 +48,8 @@ class LearnerValidatorsTest {
         assertTrue(errors("{\"name\":\"countdown\",\"numbers\":4}", "{\"preset\":\"FORKING\",\"forking\":{\"rho\":0.1}}")
                 .isEmpty());
         assertTrue(errors("{\"name\":\"countdown\"}", "{\"preset\":\"NOPE\"}").isEmpty());
+        assertTrue(errors("{\"name\":\"countdown\"}", "{\"preset\":\"GRPO\",\"dynamic_sampling\":{}}").isEmpty(),
+                "dynamic sampling switched on, bounded by training.maxGenBatches");
     }
 
     @Test
@@ -55,7 +58,7 @@ class LearnerValidatorsTest {
         assertEquals(ObjectivePreset.values().length, catalog.presets().size());
         Map<String, Object> dapo = catalog.find("DAPO").orElseThrow().defaults();
         assertEquals(0.28, dapo.get("clip_high"));
-        assertEquals(Map.of("max_gen_batches", 10), dapo.get("dynamic_sampling"));
+        assertEquals(Map.of(), dapo.get("dynamic_sampling"));
         assertEquals(0.2, ((Map<?, ?>) catalog.find("FORKING").orElseThrow().defaults().get("forking")).get("rho"));
     }
 }
