@@ -32,8 +32,9 @@ import tools.jackson.databind.node.ObjectNode;
  * </pre>
  *
  * The config file gives everything but {@code objective.preset} and {@code model.checkpoint}; its
- * {@code training.steps} is replaced by the step budget (a minutes budget stops a preset at the first step
- * boundary past its time and records the steps it reached).
+ * {@code training.steps} is replaced by a steps budget. A minutes budget keeps {@code training.steps} (so that a
+ * decaying {@code training.lrSchedule} spans it) and stops a preset at the first step boundary past its time or at
+ * {@code training.steps}, whichever comes first, recording the steps it reached.
  */
 public final class LearningBenchmark {
 
@@ -83,7 +84,9 @@ public final class LearningBenchmark {
         double amount = Double.parseDouble(b[1]);
         RunConfig base = RunConfigFiles.read(configFile);
         for (ObjectivePreset preset : presets) {
-            RunConfig config = configure(base, preset, checkpoint, bySteps ? (int) amount : 1_000_000);
+            // A minutes budget keeps the config's training.steps as the run length, so a decaying learning-rate
+            // schedule still spans it; the preset stops at whichever comes first.
+            RunConfig config = configure(base, preset, checkpoint, bySteps ? (int) amount : base.training().steps());
             run(preset, config, budget, bySteps ? Double.POSITIVE_INFINITY : amount * 60,
                     out.resolve("learning-" + preset.name() + ".json"));
         }
