@@ -12,6 +12,8 @@ import dev.forkpoint.rollout.task.Split;
 import dev.forkpoint.rollout.task.Task;
 import dev.forkpoint.rollout.task.Verdict;
 import dev.forkpoint.rollout.tokenizer.Tokenizer;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -31,6 +33,9 @@ public final class RolloutWorker {
      * cumulative sum (a smaller value could empty the nucleus) and far below 1/V.
      */
     public static final double GREEDY_TOP_P = 1e-4;
+
+    /** Answers an evaluation keeps for the log. */
+    private static final int EXAMPLES = 4;
 
     private final Policy policy;
     private final Tokenizer tokenizer;
@@ -64,12 +69,13 @@ public final class RolloutWorker {
                     + " must both be >= 1");
         }
         List<Problem> problems = task.problems(Split.TRAIN, cursor, prompts);
-        return sample(problems, groupSize, sampling, temperature, manager);
+        return sample(problems, encode(problems), groupSize, sampling, temperature, manager);
     }
 
     /**
      * Accuracy on the first {@code count} evaluation problems (all of them when there are fewer), one response
      * each, greedy unless {@code sampled}: adaptive temperature is off for evaluation (algorithms.md section 4).
+     * A response also stops where the model's context ends (a longer one could not be scored either).
      *
      * @param chunk most prompts generated in one batch (bounds memory)
      */
@@ -78,31 +84,55 @@ public final class RolloutWorker {
         long n = Math.min(count, task.size(Split.EVAL));
         SamplingConfig config = sampled ? sampling : sampling.withTopP(GREEDY_TOP_P);
         TemperatureRule rule = new FixedTemperature(sampled ? temperature : 1.0);
+        int contextLength = policy.config().contextLength();
         int correct = 0;
         double score = 0;
         long tokens = 0;
+        List<String> examples = new ArrayList<>();
         for (long from = 0; from < n; from += chunk) {
-            int size = (int) Math.min(chunk, n - from);
-            RolloutBatch b = sample(task.problems(Split.EVAL, from, size), 1,
-                    config.withSeed(config.seed() + from), rule, manager);
+            List<Problem> problems = task.problems(Split.EVAL, from, (int) Math.min(chunk, n - from));
+            int[][] prompts = encode(problems);
+            int longest = Arrays.stream(prompts).mapToInt(p -> p.length).max().orElse(0);
+            int room = contextLength - longest;
+            if (room < 1) {
+                throw new IllegalArgumentException("model.contextLength = " + contextLength + ": evaluation prompt "
+                        + problems.get(0).id() + "... of " + longest + " tokens leaves no room for a response");
+            }
+            SamplingConfig chunkConfig = config.withSeed(config.seed() + from)
+                    .withMaxNewTokens(Math.min(config.maxNewTokens(), room));
+            RolloutBatch b = sample(problems, prompts, 1, chunkConfig, rule, manager);
             for (int i = 0; i < b.size(); i++) {
                 correct += b.correct()[i] ? 1 : 0;
                 score += b.scores()[i];
+                if (examples.size() < EXAMPLES) {
+                    String response = tokenizer.decode(b.responseIds()[i]);
+                    examples.add(problems.get(i).prompt() + response + "  ["
+                            + task.verify(problems.get(i), response).reason() + "]");
+                }
             }
             tokens += b.responseTokens();
         }
-        return new Evaluation((int) n, n == 0 ? 0 : (double) correct / n, n == 0 ? 0 : score / n,
-                n == 0 ? 0 : (double) tokens / n);
+        return new Evaluation((int) n, correct, n == 0 ? 0 : score / n, n == 0 ? 0 : (double) tokens / n,
+                List.copyOf(examples));
     }
 
-    private RolloutBatch sample(List<Problem> problems, int groupSize, SamplingConfig sampling,
-                                TemperatureRule temperature, NDManager manager) {
+    private int[][] encode(List<Problem> problems) {
+        int[][] out = new int[problems.size()][];
+        for (int g = 0; g < out.length; g++) {
+            out[g] = withBos(tokenizer.encode(problems.get(g).prompt()));
+        }
+        return out;
+    }
+
+    /** @param problemPrompts {@code bos + prompt} of each problem, as {@link #encode} gives them */
+    private RolloutBatch sample(List<Problem> problems, int[][] problemPrompts, int groupSize,
+                                SamplingConfig sampling, TemperatureRule temperature, NDManager manager) {
         int n = problems.size() * groupSize;
         int[][] promptIds = new int[n][];
         int[] groups = new int[n];
         String[] ids = new String[n];
         for (int g = 0; g < problems.size(); g++) {
-            int[] prompt = withBos(tokenizer.encode(problems.get(g).prompt()));
+            int[] prompt = problemPrompts[g];
             for (int k = 0; k < groupSize; k++) {
                 int i = g * groupSize + k;
                 promptIds[i] = prompt;
@@ -138,9 +168,16 @@ public final class RolloutWorker {
      * One evaluation.
      *
      * @param problems       evaluation problems answered
-     * @param accuracy       share the verifier judged correct, 0-1
+     * @param correct        of those, the ones the verifier judged correct
      * @param meanScore      mean verifier score
      * @param meanLength     mean response length in tokens
+     * @param examples       the first few answers as "prompt response  [verdict reason]", for logs
      */
-    public record Evaluation(int problems, double accuracy, double meanScore, double meanLength) {}
+    public record Evaluation(int problems, int correct, double meanScore, double meanLength, List<String> examples) {
+
+        /** Share the verifier judged correct, 0-1 (0 for no problems). */
+        public double accuracy() {
+            return problems == 0 ? 0 : (double) correct / problems;
+        }
+    }
 }

@@ -52,6 +52,10 @@ public record SamplingConfig(int maxNewTokens, int[] stopTokenIds, int padId, do
         return new SamplingConfig(maxNewTokens, stopTokenIds, padId, topP, seed, on);
     }
 
+    public SamplingConfig withMaxNewTokens(int n) {
+        return new SamplingConfig(n, stopTokenIds, padId, topP, seed, useKvCache);
+    }
+
     public SamplingConfig withTopP(double p) {
         return new SamplingConfig(maxNewTokens, stopTokenIds, padId, p, seed, useKvCache);
     }

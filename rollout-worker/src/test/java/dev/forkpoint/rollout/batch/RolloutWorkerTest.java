@@ -79,4 +79,39 @@ class RolloutWorkerTest {
             assertArrayEquals(greedy.responseIds()[0], greedy.responseIds()[1], "greedy rows of one prompt agree");
         }
     }
+
+    /**
+     * Evaluation responses stop where the context ends instead of failing, and an evaluation whose prompt fills
+     * the context is refused naming model.contextLength; the first answers are kept, with their verdicts, for logs.
+     */
+    @Test
+    void evaluationStopsAtTheContextLengthAndKeepsExamples() {
+        Task task = Tasks.create(Map.of("name", "countdown", "evalSize", 6));
+        ModelConfig small = new ModelConfig(TOK.vocabSize(), 1, 2, 16, 16, 2);
+        try (NDManager manager = NDManager.newBaseManager(Device.cpu());
+             DecoderTransformer policy = DecoderTransformer.initialize(small, 5, Device.cpu())) {
+            RolloutWorker worker = new RolloutWorker(policy, TOK, task);
+            int longest = 0;
+            for (Problem p : task.problems(Split.EVAL, 0, 6)) {
+                longest = Math.max(longest, TOK.encode(p.prompt()).length + 1);
+            }
+            assertTrue(longest + 50 > 16 && longest < 16, "the test needs prompts that leave some room: " + longest);
+            SamplingConfig many = SamplingConfig.of(50, TOK.eosId(), TOK.padId(), 1);
+            RolloutWorker.Evaluation e = worker.evaluate(6, 6, many, false, 1.0, manager);
+            assertEquals(6, e.problems());
+            assertTrue(e.meanLength() <= 16 - 1, "responses fit the context: " + e.meanLength());
+            assertEquals(4, e.examples().size());
+            Problem first = task.problem(Split.EVAL, 0);
+            assertTrue(e.examples().get(0).startsWith(first.prompt()), e.examples().get(0));
+            assertTrue(e.examples().get(0).endsWith("]"), e.examples().get(0));
+        }
+        ModelConfig tiny = new ModelConfig(TOK.vocabSize(), 1, 2, 16, 4, 2);
+        try (NDManager manager = NDManager.newBaseManager(Device.cpu());
+             DecoderTransformer policy = DecoderTransformer.initialize(tiny, 5, Device.cpu())) {
+            IllegalArgumentException err = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    () -> new RolloutWorker(policy, TOK, task).evaluate(6, 6,
+                            SamplingConfig.of(8, TOK.eosId(), TOK.padId(), 1), false, 1.0, manager));
+            assertTrue(err.getMessage().startsWith("model.contextLength = 4"), err.getMessage());
+        }
+    }
 }
