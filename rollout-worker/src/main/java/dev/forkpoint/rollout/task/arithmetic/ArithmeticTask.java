@@ -1,10 +1,8 @@
 package dev.forkpoint.rollout.task.arithmetic;
 
+import dev.forkpoint.rollout.task.GeneratedTask;
 import dev.forkpoint.rollout.task.Problem;
 import dev.forkpoint.rollout.task.ProblemGenerator;
-import dev.forkpoint.rollout.task.SeededSplits;
-import dev.forkpoint.rollout.task.Split;
-import dev.forkpoint.rollout.task.Task;
 import dev.forkpoint.rollout.task.Verdict;
 import dev.forkpoint.rollout.task.verify.MathAnswerVerifier;
 import java.util.Map;
@@ -16,29 +14,15 @@ import java.util.SplittableRandom;
  * (last \boxed{}, else the last {@code Answer:} line, else the last number) and compares it exactly; the
  * intermediate lines are not scored.
  */
-public final class ArithmeticTask implements Task {
-
-    private final ArithmeticConfig config;
-    private final SeededSplits splits;
+public final class ArithmeticTask extends GeneratedTask {
 
     public ArithmeticTask(ArithmeticConfig config) {
-        this.config = config;
-        this.splits = new SeededSplits(new Generator(), config.seed(), config.evalSize());
+        super(new Generator(config), config.seed(), config.evalSize());
     }
 
     @Override
     public String name() {
         return ArithmeticConfig.NAME;
-    }
-
-    @Override
-    public long size(Split split) {
-        return splits.size(split);
-    }
-
-    @Override
-    public Problem problem(Split split, long index) {
-        return splits.problem(split, index);
     }
 
     /** A problem in this task's format; {@code op} is '+', '-' or '*'. */
@@ -70,7 +54,14 @@ public final class ArithmeticTask implements Task {
         };
     }
 
-    private final class Generator implements ProblemGenerator {
+    private static final class Generator implements ProblemGenerator {
+
+        private final ArithmeticConfig config;
+
+        Generator(ArithmeticConfig config) {
+            this.config = config;
+        }
+
         @Override
         public Problem generate(SplittableRandom rng, String id) {
             String operation = config.operations().get(rng.nextInt(config.operations().size()));

@@ -1,9 +1,7 @@
 package dev.forkpoint.rollout.task.countdown;
 
+import dev.forkpoint.rollout.task.GeneratedTask;
 import dev.forkpoint.rollout.task.Problem;
-import dev.forkpoint.rollout.task.SeededSplits;
-import dev.forkpoint.rollout.task.Split;
-import dev.forkpoint.rollout.task.Task;
 import dev.forkpoint.rollout.task.Verdict;
 import java.util.Arrays;
 import java.util.List;
@@ -18,14 +16,13 @@ import java.util.stream.Collectors;
  * documented on {@link CountdownVerifier}; problems come from {@link CountdownGenerator}; the worked
  * solution is {@link CountdownSolver}'s canonical equation.
  */
-public final class CountdownTask implements Task {
+public final class CountdownTask extends GeneratedTask {
 
     private final CountdownConfig config;
-    private final SeededSplits splits;
 
     public CountdownTask(CountdownConfig config) {
+        super(new CountdownGenerator(config), config.seed(), config.evalSize());
         this.config = config;
-        this.splits = new SeededSplits(new CountdownGenerator(config), config.seed(), config.evalSize());
     }
 
     public CountdownConfig config() {
@@ -35,16 +32,6 @@ public final class CountdownTask implements Task {
     @Override
     public String name() {
         return CountdownConfig.NAME;
-    }
-
-    @Override
-    public long size(Split split) {
-        return splits.size(split);
-    }
-
-    @Override
-    public Problem problem(Split split, long index) {
-        return splits.problem(split, index);
     }
 
     /** A problem in this task's format for given numbers and target (tests, user-supplied instances). */
