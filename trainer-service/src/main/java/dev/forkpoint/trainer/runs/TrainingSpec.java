@@ -1,5 +1,10 @@
 package dev.forkpoint.trainer.runs;
 
+import dev.forkpoint.rollout.optim.AdamW;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
 /**
  * The optimisation loop of one run (architecture.md, "One training step").
  *
@@ -29,8 +34,9 @@ public record TrainingSpec(Integer steps, Integer promptsPerStep, Integer groupS
                            Integer evalSize, Integer checkpointEvery, Integer keepCheckpoints,
                            Integer maxGenBatches) {
 
-    /** The values {@code lrSchedule} accepts. */
-    public static final java.util.List<String> LR_SCHEDULES = java.util.List.of("constant", "linear", "cosine");
+    /** The values {@code lrSchedule} accepts: {@link AdamW.Decay}'s, in lower case. */
+    public static final List<String> LR_SCHEDULES = Arrays.stream(AdamW.Decay.values())
+            .map(d -> d.name().toLowerCase(Locale.ROOT)).toList();
 
     public TrainingSpec {
         steps = steps == null ? 200 : steps;
