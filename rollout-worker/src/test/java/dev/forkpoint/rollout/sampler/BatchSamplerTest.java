@@ -148,19 +148,7 @@ class BatchSamplerTest {
         SamplingConfig config = new SamplingConfig(steps, new int[0], PAD, 0.95, 1L, true);
         AdaptiveTemperature adaptive = AdaptiveTemperature.hapoDefaults();
         adaptive.update(new float[][] {{0.1f, 0.5f, 1.0f, 2.0f, 0.05f}});
-        int before = manager.getManagedArrays().size();
-        int[] counts = new int[steps];
-        try (Decoding d = new BatchSampler(policy).start(PROMPTS, config, adaptive, manager)) {
-            for (int s = 0; s < steps; s++) {
-                d.step();
-                counts[s] = manager.getManagedArrays().size();
-            }
-            assertTrue(d.isFinished());
-        }
-        for (int s = 1; s < steps; s++) {
-            assertEquals(counts[0], counts[s], "live arrays after step " + (s + 1) + " vs after step 1");
-        }
-        assertEquals(before, manager.getManagedArrays().size(), "live arrays after closing the decoding");
+        LiveArrays.assertFlatOverEveryStep(policy, PROMPTS, config, adaptive, manager);
     }
 
     @Test

@@ -10,7 +10,6 @@ import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The sampler on the real decoder transformer: cache, left padding and memory. */
 class DecoderSamplingTest {
@@ -74,18 +73,6 @@ class DecoderSamplingTest {
         SamplingConfig config = new SamplingConfig(steps, new int[0], PAD, 1.0, 2L, true);
         AdaptiveTemperature adaptive = AdaptiveTemperature.hapoDefaults();
         adaptive.update(new float[][] {{1.0f, 2.0f, 3.0f, 3.5f}});
-        int before = manager.getManagedArrays().size();
-        int[] counts = new int[steps];
-        try (Decoding d = new BatchSampler(model).start(PROMPTS, config, adaptive, manager)) {
-            for (int s = 0; s < steps; s++) {
-                d.step();
-                counts[s] = manager.getManagedArrays().size();
-            }
-            assertTrue(d.isFinished());
-        }
-        for (int s = 1; s < steps; s++) {
-            assertEquals(counts[0], counts[s], "live arrays after step " + (s + 1) + " vs after step 1");
-        }
-        assertEquals(before, manager.getManagedArrays().size(), "live arrays after closing the decoding");
+        LiveArrays.assertFlatOverEveryStep(model, PROMPTS, config, adaptive, manager);
     }
 }
