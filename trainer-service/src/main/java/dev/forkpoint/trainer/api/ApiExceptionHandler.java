@@ -1,6 +1,7 @@
 package dev.forkpoint.trainer.api;
 
 import dev.forkpoint.trainer.runs.FieldErrors;
+import dev.forkpoint.trainer.runs.IdempotencyKeyReusedException;
 import dev.forkpoint.trainer.runs.InvalidRunConfigException;
 import dev.forkpoint.trainer.runs.RunNotFoundException;
 import dev.forkpoint.trainer.runs.RunStateConflictException;
@@ -44,6 +45,15 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     ProblemDetail typeMismatch(MethodArgumentTypeMismatchException e) {
         return badRequest("Invalid request parameter", List.of(new FieldErrors.FieldError(e.getName(),
                 e.getName() + " = '" + e.getValue() + "': not a valid " + typeName(e.getRequiredType()))));
+    }
+
+    /** 422 as in the IETF Idempotency-Key draft: the key was used before with a different request body. */
+    @ExceptionHandler(IdempotencyKeyReusedException.class)
+    ProblemDetail idempotencyKeyReused(IdempotencyKeyReusedException e) {
+        ProblemDetail problem = problem(HttpStatus.UNPROCESSABLE_CONTENT, "Idempotency-Key reused", e.getMessage());
+        problem.setProperty("errors", List.of(new FieldErrors.FieldError("Idempotency-Key", e.getMessage())));
+        problem.setProperty("runId", e.existingRunId());
+        return problem;
     }
 
     @ExceptionHandler(RunNotFoundException.class)

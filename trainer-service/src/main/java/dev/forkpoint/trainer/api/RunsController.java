@@ -38,7 +38,10 @@ class RunsController {
         this.properties = properties;
     }
 
-    /** Queues a run: 201 with Location; with a repeated Idempotency-Key, 200 and the run created before. */
+    /**
+     * Queues a run: 201 with Location; with a repeated Idempotency-Key and the same config, 200 and the run created
+     * before; with a repeated key and a different config, 422 naming Idempotency-Key.
+     */
     @PostMapping
     ResponseEntity<RunView> create(@RequestBody RunConfig config,
                                    @RequestHeader(value = "Idempotency-Key", required = false) String idempotencyKey,

@@ -35,14 +35,18 @@ public class RunRepository {
         this.json = json;
     }
 
-    /** Inserts a QUEUED run; with an idempotency key already used, returns the existing run's id instead. */
+    /**
+     * Inserts a QUEUED run; with an idempotency key already used for the same config, returns the existing run's id
+     * instead, and with one used for a different config throws {@link IdempotencyKeyReusedException}.
+     */
     public Inserted insert(RunConfig config, String idempotencyKey) {
+        String configJson = json.writeValueAsString(config);
         Optional<Long> id = jdbc.sql("""
                         INSERT INTO runs (name, config, priority, total_steps, idempotency_key)
                         VALUES (:name, CAST(:config AS jsonb), :priority, :steps, :key)
                         ON CONFLICT (idempotency_key) DO NOTHING RETURNING id""")
                 .param("name", config.name())
-                .param("config", json.writeValueAsString(config))
+                .param("config", configJson)
                 .param("priority", config.priority())
                 .param("steps", config.training().steps())
                 .param("key", idempotencyKey)
@@ -50,9 +54,15 @@ public class RunRepository {
         if (id.isPresent()) {
             return new Inserted(id.get(), true);
         }
-        long existing = jdbc.sql("SELECT id FROM runs WHERE idempotency_key = :key")
-                .param("key", idempotencyKey).query(Long.class).single();
-        return new Inserted(existing, false);
+        // Both sides are the validated config with defaults filled in, so jsonb equality compares what would run.
+        Map<String, Object> existing = jdbc.sql("""
+                        SELECT id, config = CAST(:config AS jsonb) AS same FROM runs WHERE idempotency_key = :key""")
+                .param("key", idempotencyKey).param("config", configJson).query().singleRow();
+        long existingId = ((Number) existing.get("id")).longValue();
+        if (!Boolean.TRUE.equals(existing.get("same"))) {
+            throw new IdempotencyKeyReusedException(idempotencyKey, existingId);
+        }
+        return new Inserted(existingId, false);
     }
 
     /** The id of a POSTed run and whether this request created it (false: an idempotent repeat). */

@@ -82,4 +82,22 @@ class ConcurrentSubmissionTest extends IntegrationTestBase {
         assertEquals(200, second.statusCode(), second.body());
         assertEquals(client.json(first).get("id").asLong(), client.json(second).get("id").asLong());
     }
+
+    @Test
+    void aRepeatedIdempotencyKeyWithADifferentConfigIs422AndQueuesNothing() {
+        String key = "key-" + System.nanoTime();
+        var first = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://localhost:" + port + "/api/v1/runs"))
+                .header("Content-Type", "application/json").header("Idempotency-Key", key)
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(fakeRun("idem-a", 1, 1, 0, null))), TOKEN);
+        var changed = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://localhost:" + port + "/api/v1/runs"))
+                .header("Content-Type", "application/json").header("Idempotency-Key", key)
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(fakeRun("idem-a", 2, 1, 0, null))), TOKEN);
+        assertEquals(201, first.statusCode(), first.body());
+        assertEquals(422, changed.statusCode(), changed.body());
+        var problem = client.json(changed);
+        assertEquals("Idempotency-Key", problem.get("errors").get(0).get("field").asString());
+        assertEquals(client.json(first).get("id").asLong(), problem.get("runId").asLong());
+        assertEquals(1L, jdbc.sql("SELECT count(*) FROM runs WHERE name = 'idem-a'").query(Long.class).single(),
+                "the changed request queued nothing");
+    }
 }
