@@ -3,11 +3,17 @@ package dev.forkpoint.trainer.metrics;
 import dev.forkpoint.trainer.scheduling.StepResult;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -16,20 +22,37 @@ import java.util.concurrent.ConcurrentHashMap;
  * gauges {@code forkpoint_run_step}, {@code _reward}, {@code _accuracy}, {@code _entropy},
  * {@code _tokens_per_second}; counters {@code forkpoint_run_tokens_sampled_total},
  * {@code forkpoint_run_steps_total}; timers {@code forkpoint_run_rollout_seconds},
- * {@code forkpoint_run_update_seconds}, {@code forkpoint_run_checkpoint_seconds}. The meters of a run
- * stay registered after it ends (last values stay scrapeable; Postgres holds the history).
+ * {@code forkpoint_run_update_seconds}, {@code forkpoint_run_checkpoint_seconds}. Every meter tagged with an ended
+ * run (these and others, e.g. {@code forkpoint_analytics_wait_seconds}) stays registered for
+ * {@code forkpoint.metrics.ended-run-retention} after the run ends, so its last values stay scrapeable, and is then
+ * removed, so the scrape does not grow with every run ever trained (Postgres holds the history). A run that steps
+ * again (resumed) is live again.
  */
 @Component
 public class RunMetrics {
 
     private final MeterRegistry registry;
+    private final Duration retention;
+    private final Clock clock;
     private final Map<Long, RunMeters> byRun = new ConcurrentHashMap<>();
+    /** Ended runs whose meters are still registered, with the time they ended; guarded by {@code this}. */
+    private final Map<Long, Instant> ended = new HashMap<>();
 
-    public RunMetrics(MeterRegistry registry) {
+    @Autowired
+    public RunMetrics(MeterRegistry registry, MetricsProperties properties) {
+        this(registry, properties, Clock.systemUTC());
+    }
+
+    RunMetrics(MeterRegistry registry, MetricsProperties properties, Clock clock) {
         this.registry = registry;
+        this.retention = properties.endedRunRetention();
+        this.clock = clock;
     }
 
     public void step(long runId, StepResult r) {
+        synchronized (this) {
+            ended.remove(runId);
+        }
         RunMeters m = meters(runId);
         m.step = r.step();
         m.reward = r.reward();
@@ -44,6 +67,30 @@ public class RunMetrics {
 
     public void checkpoint(long runId, Duration took) {
         meters(runId).checkpoint.record(took);
+    }
+
+    /** The run reached SUCCEEDED, FAILED or CANCELLED: its meters go at the first sweep after the retention. */
+    public synchronized void ended(long runId) {
+        ended.put(runId, clock.instant());
+    }
+
+    /** Removes the meters of runs that ended at least the retention ago; returns how many meters went. */
+    public synchronized int removeExpired() {
+        Instant cutoff = clock.instant().minus(retention);
+        int removed = 0;
+        for (var it = ended.entrySet().iterator(); it.hasNext(); ) {
+            var e = it.next();
+            if (e.getValue().isAfter(cutoff)) {
+                continue;
+            }
+            String run = Long.toString(e.getKey());
+            List<Meter> meters = registry.getMeters().stream().filter(m -> run.equals(m.getId().getTag("run"))).toList();
+            meters.forEach(registry::remove);
+            removed += meters.size();
+            byRun.remove(e.getKey());
+            it.remove();
+        }
+        return removed;
     }
 
     private RunMeters meters(long runId) {

@@ -81,6 +81,7 @@ final class RunExecution implements Runnable {
                             checkpoint(id, session, keep); // so a later resume loses no steps
                         }
                         runs.finish(id, RunStatus.CANCELLED, "cancelled at step " + step);
+                        metrics.ended(id);
                         log.info("run {} cancelled at step {}", id, step);
                         return;
                     }
@@ -101,6 +102,7 @@ final class RunExecution implements Runnable {
                     checkpoint(id, session, keep);
                 }
                 runs.finish(id, RunStatus.SUCCEEDED, null);
+                metrics.ended(id);
                 log.info("run {} succeeded after {} steps", id, step);
             }
         } catch (Exception | LinkageError e) {
@@ -108,6 +110,7 @@ final class RunExecution implements Runnable {
             log.error("run {} failed: {}", id, reason, e);
             try {
                 runs.finish(id, RunStatus.FAILED, reason.length() > 2000 ? reason.substring(0, 2000) : reason);
+                metrics.ended(id);
             } catch (RuntimeException dbDown) {
                 log.error("run {}: could not record the failure ({}); it stays RUNNING and is recovered at the next poll", id, dbDown.toString());
             }

@@ -121,6 +121,7 @@ public class RunScheduler implements SmartLifecycle {
                 }
                 launch(lease.get(), checkpoints.latest(lease.get().runId()));
             }
+            metrics.removeExpired();
             lastPoll = Instant.now();
             lastPollError = null;
         } catch (Exception e) {
