@@ -1,5 +1,6 @@
 package dev.forkpoint.learner;
 
+import dev.forkpoint.rollout.testing.GcChurn;
 import dev.forkpoint.rollout.testing.GoldenVectors;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -39,7 +40,9 @@ import tools.jackson.databind.json.JsonMapper;
  * One dynamic test per golden vector in {@code objectives/} and {@code shaping/} (algorithms.md, golden-vector
  * format). Tolerances: loss relative 1e-4; dLoss/dlp |got - want| <= 1e-3 |want| + 1e-6 (the absolute 1e-6 only
  * matters for entries that are zero or near it: gradients here are O(1e-2), float32 rounding is O(1e-9));
- * per-piece real outputs |got - want| <= 1e-4 |want| + 1e-6; masks exactly.
+ * per-piece real outputs |got - want| <= 1e-4 |want| + 1e-6; masks exactly. Every gradient is taken with a
+ * garbage collection and fresh NaN-filled native memory between forward and backward ({@link GcChurn}), so an op
+ * whose backward reads a released scalar fails here instead of corrupting a rare update.
  */
 class GoldenObjectivesTest {
 
@@ -127,6 +130,8 @@ class GoldenObjectivesTest {
             ObjectiveResult result;
             try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
                 result = objective.compute(batch);
+                // A garbage collection between forward and backward must not change the gradient (AutogradScalar).
+                GcChurn.freeAndOverwrite();
                 collector.backward(result.loss());
             }
             double loss = result.loss().getFloat();

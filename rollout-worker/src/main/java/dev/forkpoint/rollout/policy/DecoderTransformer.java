@@ -231,7 +231,7 @@ public final class DecoderTransformer implements Policy {
             Block blk = blocks[l];
             NDArray h = layerNorm(x, blk.ln1Gamma, blk.ln1Beta);
             NDArray qkv = linear(h, blk.qkvWeight, blk.qkvBias).reshape(b, t, 3, heads, hd).transpose(2, 0, 3, 1, 4);
-            NDArray q = qkv.get(0).mul(scale);
+            NDArray q = qkv.get(0).mul(AutogradScalar.of(qkv, scale));
             NDArray k = qkv.get(1);
             NDArray v = qkv.get(2);
             if (kv != null) {

@@ -3,6 +3,7 @@ package dev.forkpoint.rollout.warmstart;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import dev.forkpoint.rollout.policy.AutogradScalar;
 import dev.forkpoint.rollout.policy.Policy;
 import java.util.List;
 
@@ -84,6 +85,6 @@ public final class SupervisedBatch {
         NDArray mask = manager.create(keyMask, new Shape(rows, width));
         NDArray weights = manager.create(lossMask, new Shape(rows, width - 1));
         NDArray logProbs = policy.score(ids, mask).logProbs();
-        return logProbs.mul(weights).sum().neg().div(targetTokens);
+        return logProbs.mul(weights).sum().neg().div(AutogradScalar.of(logProbs, targetTokens));
     }
 }

@@ -2,6 +2,7 @@ package dev.forkpoint.learner.aggregation;
 
 import ai.djl.ndarray.NDArray;
 import dev.forkpoint.learner.NamedRegistry;
+import dev.forkpoint.rollout.policy.AutogradScalar;
 
 /**
  * The aggregation modes of algorithms.md section 13 by their config name ({@code agg}), as verl's
@@ -12,11 +13,11 @@ public final class LossAggregations {
 
     /** {@code sum(L m) / sum(m)}. */
     static final LossAggregation TOKEN_MEAN = (loss, mask, maxLen) ->
-            loss.mul(mask.array()).sum().div((float) Math.max(mask.total(), 1.0));
+            loss.mul(mask.array()).sum().div(AutogradScalar.of(loss, Math.max(mask.total(), 1.0)));
 
     /** {@code mean_i sum_t L m}. */
     static final LossAggregation SEQ_MEAN_TOKEN_SUM = (loss, mask, maxLen) ->
-            loss.mul(mask.array()).sum().div((float) Math.max(nonEmptyRows(mask), 1));
+            loss.mul(mask.array()).sum().div(AutogradScalar.of(loss, Math.max(nonEmptyRows(mask), 1)));
 
     /** {@code mean_i (sum_t L m / sum_t m)}. */
     static final LossAggregation SEQ_MEAN_TOKEN_MEAN = (loss, mask, maxLen) -> {
@@ -27,12 +28,12 @@ public final class LossAggregations {
         }
         NDArray rowSums = loss.mul(mask.array()).sum(new int[] {1});
         NDArray scale = mask.array().getManager().create(perRow);
-        return rowSums.mul(scale).sum().div((float) Math.max(nonEmptyRows(mask), 1));
+        return rowSums.mul(scale).sum().div(AutogradScalar.of(loss, Math.max(nonEmptyRows(mask), 1)));
     };
 
     /** {@code sum(L m) / Lmax} (Dr. GRPO's constant normaliser). */
     static final LossAggregation SEQ_MEAN_TOKEN_SUM_NORM = (loss, mask, maxLen) ->
-            loss.mul(mask.array()).sum().div((float) maxLen);
+            loss.mul(mask.array()).sum().div(AutogradScalar.of(loss, maxLen));
 
     public static final NamedRegistry<LossAggregation> REGISTRY = new NamedRegistry<LossAggregation>("agg")
             .register("token-mean", TOKEN_MEAN)

@@ -166,8 +166,9 @@ public final class PolicyUpdate {
 
     /**
      * A mini-batch whose loss or gradient norm is NaN/infinite gets no optimiser step (its gradients are zeroed, so
-     * nothing reaches AdamW's moments). Observed rarely and at random on this CPU build (in the update benchmark and
-     * the warm start; the same inputs pass on a rerun), so one is skipped and counted; five in a row fail the update.
+     * nothing reaches AdamW's moments); one is skipped and counted, five in a row fail the update. The rare random
+     * NaN/infinite gradients of earlier builds came from scalars released before the backward ({@code AutogradScalar});
+     * this guard stays for a policy that really diverges.
      */
     private void skipNonFinite(int step, int epoch, int mb, double loss, double norm, Map<String, NDArray> params) {
         AdamW.zeroGradients(params);

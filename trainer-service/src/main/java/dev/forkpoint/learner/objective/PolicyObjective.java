@@ -25,6 +25,7 @@ import dev.forkpoint.learner.weights.TokenWeight;
 import dev.forkpoint.learner.weights.TokenWeightInput;
 import dev.forkpoint.learner.weights.TokenWeightOutput;
 import dev.forkpoint.learner.weights.TokenWeights;
+import dev.forkpoint.rollout.policy.AutogradScalar;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -142,7 +143,7 @@ public final class PolicyObjective {
             NDArray klLoss = aggregation.aggregate(kl.perToken(batch.logProbs(), batch.refLogProbs()),
                     responseMask, maxLen);
             metrics.put(ObjectiveMetrics.KL_LOSS, (double) klLoss.getFloat());
-            loss = policyLoss.add(klLoss.mul((float) config.kl().coef()));
+            loss = policyLoss.add(klLoss.mul(AutogradScalar.of(klLoss, config.kl().coef())));
         }
 
         metrics.put(ObjectiveMetrics.PG_LOSS, (double) policyLoss.getFloat());
