@@ -24,11 +24,17 @@ public record WarmStartProgress(long step, double loss, double gradNorm, double 
         return !Double.isNaN(evalAccuracy);
     }
 
-    /** The progress line printed by {@link WarmStartMain}. */
+    /**
+     * The progress line printed by {@link WarmStartMain}. Step 0 (before any update) shows "-" for loss and
+     * gradient norm, so that a printed NaN always means a non-finite update.
+     */
     public String line() {
+        boolean trained = step > 0;
         return String.format(java.util.Locale.ROOT,
-                "step %5d  loss %.4f  grad_norm %.3f  lr %.2e  tokens/s %7.0f  eval_acc %s  elapsed %6.1fs",
-                step, loss, gradNorm, learningRate, tokensPerSecond,
+                "step %5d  loss %s  grad_norm %s  lr %.2e  tokens/s %7.0f  eval_acc %s  elapsed %6.1fs",
+                step, trained ? String.format(java.util.Locale.ROOT, "%.4f", loss) : "  -   ",
+                trained ? String.format(java.util.Locale.ROOT, "%.3f", gradNorm) : "  -  ", learningRate,
+                tokensPerSecond,
                 evaluated() ? String.format(java.util.Locale.ROOT, "%.3f", evalAccuracy) : "  -  ", elapsedSeconds);
     }
 }
