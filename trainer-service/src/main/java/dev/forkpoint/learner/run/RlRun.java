@@ -50,6 +50,8 @@ import org.slf4j.LoggerFactory;
 public final class RlRun implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(RlRun.class);
+    private static final tools.jackson.databind.json.JsonMapper TASK_JSON =
+            tools.jackson.databind.json.JsonMapper.builder().build();
     /** Evaluation prompts generated per batch: bounds the KV cache's memory. */
     private static final int EVAL_CHUNK = 64;
     /** Checkpoint extras holding a warm-started run's KL reference, which the config alone cannot rebuild. */
@@ -215,12 +217,44 @@ public final class RlRun implements AutoCloseable {
             check(spec.heads(), c.heads(), "model.heads", spec);
             check(spec.dModel(), c.dModel(), "model.dModel", spec);
             check(spec.contextLength(), c.contextLength(), "model.contextLength", spec);
+            baseTaskMismatch(base.metadata().get("task"), config.task()).ifPresent(log::warn);
             return new Initial(base.policy(), base.tokenizer());
         }
         Tokenizer tok = new BuiltinTokenizer();
         ModelConfig c = new ModelConfig(tok.vocabSize(), spec.layers(), spec.heads(), spec.dModel(),
                 spec.contextLength(), 4);
         return new Initial(DecoderTransformer.initialize(c, config.seed(), device), tok);
+    }
+
+    /**
+     * A warning when the base checkpoint was warm-started on the same task with other options (split seed,
+     * evaluation size, number ranges): its training problems may then include this run's held-out ones, or come from
+     * another distribution, so held-out accuracy would not measure what it claims. Empty when they match, when the
+     * base records no task, or when the tasks differ by name (a base for another task shares no split).
+     */
+    static java.util.Optional<String> baseTaskMismatch(String baseTaskJson, tools.jackson.databind.JsonNode runTask) {
+        if (baseTaskJson == null) {
+            return java.util.Optional.empty();
+        }
+        dev.forkpoint.rollout.task.TaskConfig base;
+        try {
+            base = Tasks.parse(TASK_JSON.readTree(baseTaskJson));
+        } catch (RuntimeException e) {
+            return java.util.Optional.of("model.checkpoint: its metadata task " + baseTaskJson
+                    + " is not a valid task config (" + e.getMessage() + "); held-out accuracy is not checked against it");
+        }
+        dev.forkpoint.rollout.task.TaskConfig run;
+        try {
+            run = Tasks.parse(runTask);
+        } catch (RuntimeException e) {
+            return java.util.Optional.empty(); // not a registry task (a test's scripted task): nothing to compare
+        }
+        if (!base.name().equals(run.name()) || base.equals(run)) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of("model.checkpoint was warm-started on task " + base + " but this run's task is "
+                + run + ": the base's training problems may include this run's held-out problems or come from "
+                + "another distribution; use the base's task config (its metadata 'task') for a held-out evaluation");
     }
 
     /**
