@@ -51,7 +51,13 @@ public final class UpdateBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
-        int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 7;
+        int rounds;
+        try {
+            rounds = args.length > 0 ? Integer.parseInt(args[0]) : 7;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("ROUNDS = '" + args[0] + "' is not an integer; usage: UpdateBenchmark"
+                    + " [ROUNDS (default 7)] [OUT (default bench/results/update.json)]");
+        }
         Path out = Path.of(args.length > 1 ? args[1] : "bench/results/update.json");
         int warmup = 2;
         BuiltinTokenizer tok = new BuiltinTokenizer();
