@@ -77,6 +77,11 @@ public final class Tasks {
         return parse((Map<String, ?>) Json.MAPPER.convertValue(config, Map.class));
     }
 
+    /** As {@link #parse(Map)}, from JSON text (e.g. a base checkpoint's metadata {@code task}). */
+    public static TaskConfig parse(String json) {
+        return parse(Json.MAPPER.readTree(json));
+    }
+
     public static Task create(TaskConfig config) {
         Entry<?> entry = REGISTRY.get(config.name());
         if (entry == null) {

@@ -23,6 +23,7 @@ import dev.forkpoint.rollout.sampler.FixedTemperature;
 import dev.forkpoint.rollout.sampler.SamplingConfig;
 import dev.forkpoint.rollout.sampler.TemperatureRule;
 import dev.forkpoint.rollout.task.Task;
+import dev.forkpoint.rollout.task.TaskConfig;
 import dev.forkpoint.rollout.task.Tasks;
 import dev.forkpoint.rollout.tokenizer.BuiltinTokenizer;
 import dev.forkpoint.rollout.tokenizer.Tokenizer;
@@ -38,8 +39,10 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import tools.jackson.databind.JsonNode;
 
 /**
  * One RL training run as a plain-Java session: rollouts from the {@link RolloutWorker}, DAPO shaping and
@@ -50,8 +53,6 @@ import org.slf4j.LoggerFactory;
 public final class RlRun implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(RlRun.class);
-    private static final tools.jackson.databind.json.JsonMapper TASK_JSON =
-            tools.jackson.databind.json.JsonMapper.builder().build();
     /** Evaluation prompts generated per batch: bounds the KV cache's memory. */
     private static final int EVAL_CHUNK = 64;
     /** Checkpoint extras holding a warm-started run's KL reference, which the config alone cannot rebuild. */
@@ -232,27 +233,27 @@ public final class RlRun implements AutoCloseable {
      * another distribution, so held-out accuracy would not measure what it claims. Empty when they match, when the
      * base records no task, or when the tasks differ by name (a base for another task shares no split).
      */
-    static java.util.Optional<String> baseTaskMismatch(String baseTaskJson, tools.jackson.databind.JsonNode runTask) {
+    static Optional<String> baseTaskMismatch(String baseTaskJson, JsonNode runTask) {
         if (baseTaskJson == null) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
-        dev.forkpoint.rollout.task.TaskConfig base;
+        TaskConfig base;
         try {
-            base = Tasks.parse(TASK_JSON.readTree(baseTaskJson));
+            base = Tasks.parse(baseTaskJson);
         } catch (RuntimeException e) {
-            return java.util.Optional.of("model.checkpoint: its metadata task " + baseTaskJson
+            return Optional.of("model.checkpoint: its metadata task " + baseTaskJson
                     + " is not a valid task config (" + e.getMessage() + "); held-out accuracy is not checked against it");
         }
-        dev.forkpoint.rollout.task.TaskConfig run;
+        TaskConfig run;
         try {
             run = Tasks.parse(runTask);
         } catch (RuntimeException e) {
-            return java.util.Optional.empty(); // not a registry task (a test's scripted task): nothing to compare
+            return Optional.empty(); // not a registry task (a test's scripted task): nothing to compare
         }
         if (!base.name().equals(run.name()) || base.equals(run)) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
-        return java.util.Optional.of("model.checkpoint was warm-started on task " + base + " but this run's task is "
+        return Optional.of("model.checkpoint was warm-started on task " + base + " but this run's task is "
                 + run + ": the base's training problems may include this run's held-out problems or come from "
                 + "another distribution; use the base's task config (its metadata 'task') for a held-out evaluation");
     }
@@ -476,8 +477,8 @@ public final class RlRun implements AutoCloseable {
     }
 
     /** The warm start this process ran before RL, empty when off or when the run was resumed. */
-    public java.util.Optional<WarmStartResult> warmStart() {
-        return java.util.Optional.ofNullable(warmStart);
+    public Optional<WarmStartResult> warmStart() {
+        return Optional.ofNullable(warmStart);
     }
 
     public Double lastEvalAccuracy() {
