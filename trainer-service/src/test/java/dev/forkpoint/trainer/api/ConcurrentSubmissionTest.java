@@ -69,15 +69,18 @@ class ConcurrentSubmissionTest extends IntegrationTestBase {
         assertEquals(1, engine.maxOpenSessions.get(), "concurrency 1: never two sessions at once");
     }
 
+    /** POST /api/v1/runs with an Idempotency-Key header. */
+    private HttpResponse<String> postWithKey(String key, String body) {
+        return client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://localhost:" + port + "/api/v1/runs"))
+                .header("Content-Type", "application/json").header("Idempotency-Key", key)
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)), TOKEN);
+    }
+
     @Test
     void aRepeatedIdempotencyKeyReturnsTheSameRun() {
         String key = "key-" + System.nanoTime();
-        var first = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://localhost:" + port + "/api/v1/runs"))
-                .header("Content-Type", "application/json").header("Idempotency-Key", key)
-                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(fakeRun("idem", 1, 1, 0, null))), TOKEN);
-        var second = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://localhost:" + port + "/api/v1/runs"))
-                .header("Content-Type", "application/json").header("Idempotency-Key", key)
-                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(fakeRun("idem", 1, 1, 0, null))), TOKEN);
+        var first = postWithKey(key, fakeRun("idem", 1, 1, 0, null));
+        var second = postWithKey(key, fakeRun("idem", 1, 1, 0, null));
         assertEquals(201, first.statusCode(), first.body());
         assertEquals(200, second.statusCode(), second.body());
         assertEquals(client.json(first).get("id").asLong(), client.json(second).get("id").asLong());
@@ -86,12 +89,8 @@ class ConcurrentSubmissionTest extends IntegrationTestBase {
     @Test
     void aRepeatedIdempotencyKeyWithADifferentConfigIs422AndQueuesNothing() {
         String key = "key-" + System.nanoTime();
-        var first = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://localhost:" + port + "/api/v1/runs"))
-                .header("Content-Type", "application/json").header("Idempotency-Key", key)
-                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(fakeRun("idem-a", 1, 1, 0, null))), TOKEN);
-        var changed = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://localhost:" + port + "/api/v1/runs"))
-                .header("Content-Type", "application/json").header("Idempotency-Key", key)
-                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(fakeRun("idem-a", 2, 1, 0, null))), TOKEN);
+        var first = postWithKey(key, fakeRun("idem-a", 1, 1, 0, null));
+        var changed = postWithKey(key, fakeRun("idem-a", 2, 1, 0, null));
         assertEquals(201, first.statusCode(), first.body());
         assertEquals(422, changed.statusCode(), changed.body());
         var problem = client.json(changed);

@@ -38,44 +38,42 @@ class RunMetricsTest {
         }
     }
 
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    private final ManualClock clock = new ManualClock();
+    private final RunMetrics metrics = new RunMetrics(registry, new MetricsProperties(Duration.ofMinutes(10)), clock);
+
     private static StepResult step(int n) {
         return new StepResult(n, 0.5, 0.5, 1.0, 0.0, 0.0, 100, 10, Duration.ofMillis(5), Duration.ofMillis(5),
                 null, Map.of());
     }
 
-    private static long metersOf(SimpleMeterRegistry registry, long run) {
+    private long metersOf(long run) {
         return registry.getMeters().stream().filter(m -> Long.toString(run).equals(m.getId().getTag("run"))).count();
     }
 
     @Test
     void anEndedRunsMetersStayForTheRetentionThenGoWhileLiveRunsKeepTheirs() {
-        SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        ManualClock clock = new ManualClock();
-        RunMetrics metrics = new RunMetrics(registry, new MetricsProperties(Duration.ofMinutes(10)), clock);
         metrics.step(1, step(1));
         metrics.step(2, step(1));
         // another component's meter tagged with the run (entropy analytics' queue wait) goes with it
         Timer.builder("forkpoint.analytics.wait").tag("run", "1").register(registry);
-        long perRun = metersOf(registry, 2);
+        long perRun = metersOf(2);
         assertTrue(perRun >= 10, "gauges, counters and timers of one run: " + perRun);
 
         metrics.ended(1);
         clock.now = clock.now.plus(Duration.ofMinutes(9));
         assertEquals(0, metrics.removeExpired());
-        assertEquals(perRun + 1, metersOf(registry, 1), "still scrapeable within the retention");
+        assertEquals(perRun + 1, metersOf(1), "still scrapeable within the retention");
 
         clock.now = clock.now.plus(Duration.ofMinutes(1));
         assertEquals(perRun + 1, metrics.removeExpired());
-        assertEquals(0, metersOf(registry, 1));
-        assertEquals(perRun, metersOf(registry, 2), "a live run keeps its meters");
+        assertEquals(0, metersOf(1));
+        assertEquals(perRun, metersOf(2), "a live run keeps its meters");
         assertEquals(0, metrics.removeExpired(), "removed once");
     }
 
     @Test
     void aRunResumedWithinTheRetentionIsLiveAgainAndRegistersFreshMetersAfterRemoval() {
-        SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        ManualClock clock = new ManualClock();
-        RunMetrics metrics = new RunMetrics(registry, new MetricsProperties(Duration.ofMinutes(10)), clock);
         metrics.step(3, step(1));
         metrics.ended(3);
         metrics.step(3, step(2)); // resumed
