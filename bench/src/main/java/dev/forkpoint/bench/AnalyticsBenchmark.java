@@ -1,4 +1,4 @@
-package dev.forkpoint.analytics.bench;
+package dev.forkpoint.bench;
 
 import dev.forkpoint.analytics.input.Phase;
 import dev.forkpoint.analytics.input.SequenceEntropies;
@@ -21,7 +21,7 @@ import tools.jackson.databind.node.ObjectNode;
  * tokens with covariance values, and, given {@code --step-seconds S} (the measured wall time of one training
  * step), the analytics share of a step: {@code 2 x summarise seconds per phase batch / S} (two phases per step,
  * ROLLOUT and UPDATE). Without {@code --step-seconds} the share is written as null. Writes
- * {@code bench/results/analytics.json} (or {@code --out PATH}).
+ * {@code bench/results/analytics-summarizer.json} (or {@code --out PATH}).
  *
  * <p>Arguments: {@code --step-seconds S} {@code --steps N} (measured, default 200) {@code --warmup N} (default 100)
  * {@code --sequences N} (default 512) {@code --tokens N} (per response, default 64) {@code --out PATH}.
@@ -36,7 +36,7 @@ public final class AnalyticsBenchmark {
         int warmup = 100;
         int sequences = 512;
         int tokens = 64;
-        Path out = Path.of("bench/results/analytics.json");
+        Path out = Path.of("bench/results/analytics-summarizer.json");
         for (int i = 0; i < args.length; i++) {
             String value = i + 1 < args.length ? args[i + 1] : null;
             switch (args[i]) {

@@ -1,16 +1,16 @@
-package dev.forkpoint.trainer.analytics.bench;
+package dev.forkpoint.bench;
 
 import dev.forkpoint.analytics.input.StepEntropyBatch;
 import dev.forkpoint.analytics.stats.StepEntropySummarizer;
 import dev.forkpoint.analytics.stream.EntropyStream;
-import dev.forkpoint.learner.cli.RunConfigFiles;
+import dev.forkpoint.learner.config.ConfigDocuments;
+import dev.forkpoint.learner.config.RunSpec;
 import dev.forkpoint.learner.run.RlRun;
-import dev.forkpoint.learner.run.RlStep;
+import dev.forkpoint.learner.run.StepReport;
 import dev.forkpoint.learner.run.StepObserver;
 import dev.forkpoint.rollout.batch.RolloutBatch;
 import dev.forkpoint.rollout.tokenizer.Tokenizer;
-import dev.forkpoint.trainer.analytics.EntropyStepObserver;
-import dev.forkpoint.trainer.runs.RunConfig;
+import dev.forkpoint.learner.analytics.EntropyStepObserver;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -50,13 +50,13 @@ public final class AnalyticsStepBenchmark {
                         + "; usage: [--steps N] [--warmup N] [--out FILE]");
             }
         }
-        RunConfig config = RunConfigFiles.parseJson("""
+        RunSpec config = RunSpec.parse(ConfigDocuments.parseJson("""
                 {"name": "analytics-bench", "seed": 3, "device": "cpu",
                  "model": {"layers": 4, "heads": 4, "dModel": 128, "contextLength": 128},
                  "task": {"name": "countdown", "numbers": 3}, "objective": {"preset": "GRPO"},
                  "sampling": {"temperature": 1.0, "maxNewTokens": 48},
                  "training": {"steps": %d, "promptsPerStep": 16, "groupSize": 8, "ppoEpochs": 1, "miniBatches": 2,
-                              "evalEvery": 0, "checkpointEvery": 1000}}""".formatted(steps + warmup));
+                              "evalEvery": 0, "checkpointEvery": 1000}}""".formatted(steps + warmup)));
 
         StepEntropySummarizer summarizer = new StepEntropySummarizer();
         AtomicLong summariseNanos = new AtomicLong();
@@ -102,7 +102,7 @@ public final class AnalyticsStepBenchmark {
                 long producerBefore = producerNanos.get();
                 long tokensBefore = summarisedTokens.get();
                 long t0 = System.nanoTime();
-                RlStep step = run.step();
+                StepReport step = run.step();
                 long wall = System.nanoTime() - t0;
                 while (observer.pending() > 0 || stream.processedCount() < stream.submittedCount()) {
                     Thread.sleep(1); // the consumer finishes this step's two batches before the next is timed

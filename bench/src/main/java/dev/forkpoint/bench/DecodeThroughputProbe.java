@@ -1,4 +1,4 @@
-package dev.forkpoint.rollout.policy;
+package dev.forkpoint.bench;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
@@ -7,18 +7,16 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.jni.JniUtils;
+import dev.forkpoint.rollout.policy.DecoderTransformer;
+import dev.forkpoint.rollout.policy.KvCache;
+import dev.forkpoint.rollout.policy.ModelConfig;
+import dev.forkpoint.rollout.policy.Policy;
 import java.util.Random;
 
 /**
  * Throughput probe (not a test): cached greedy decoding of the reference model (4 layers, d_model 128,
  * 4 heads) at batch 512 with an ~80-position left-padded prefix, then forward+backward of score() on
- * 64 x 80 tokens. Args: [batch] [newTokens] [prefix] [device]. Run from the project root:
- *
- * <pre>
- * mvn -B -q -o -pl rollout-worker -am compile
- * OMP_WAIT_POLICY=PASSIVE mvn -B -q -o -pl rollout-worker org.codehaus.mojo:exec-maven-plugin:3.5.0:java \
- *     -Dexec.mainClass=dev.forkpoint.rollout.policy.DecodeThroughputProbe -Dexec.args="512 64 80"
- * </pre>
+ * 64 x 80 tokens. Args: [batch] [newTokens] [prefix] [device]: {@code ./forkpoint bench decode-probe 512 64 80}.
  *
  * <p>Measured on the shared 2-core machine: quiet, default OpenMP settings: ~16,000-21,000 cached tokens/s.
  * Under load from other processes (load average ~9), libgomp's default spin-waiting collapses to 600-2,800

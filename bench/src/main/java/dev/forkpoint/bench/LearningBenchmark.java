@@ -1,26 +1,25 @@
-package dev.forkpoint.learner.bench;
+package dev.forkpoint.bench;
 
-import dev.forkpoint.learner.cli.HeadlessRun;
-import dev.forkpoint.learner.cli.RunConfigFiles;
+import dev.forkpoint.learner.cli.QuietLogging;
+import dev.forkpoint.learner.config.ConfigDocuments;
+import dev.forkpoint.learner.config.RunSpec;
 import dev.forkpoint.learner.config.ObjectivePreset;
 import dev.forkpoint.learner.run.RlRun;
-import dev.forkpoint.learner.run.RlStep;
+import dev.forkpoint.learner.run.StepReport;
 import dev.forkpoint.rollout.checkpoint.AtomicFileWriter;
-import dev.forkpoint.trainer.runs.ModelSpec;
-import dev.forkpoint.trainer.runs.RunConfig;
-import dev.forkpoint.trainer.runs.TrainingSpec;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Learning benchmark (issue 3, not in CI): from one base checkpoint on countdown, the same run config, seed and
+ * Learning benchmark (not in CI): from one base checkpoint on countdown, the same run config, seed and
  * budget for each preset, writing {@code bench/results/learning-<preset>.json} as
  * {@code {"preset", "config", "steps": [{"step", "reward", "entropy", "eval_accuracy"}]}} (eval_accuracy on the
  * steps that evaluate, step 0 included; step 0 has no reward or entropy). The file is rewritten after every
@@ -46,7 +45,7 @@ public final class LearningBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
-        HeadlessRun.quietLogging();
+        QuietLogging.apply();
         String checkpoint = null;
         String budget = "steps:200";
         Path configFile = Path.of("examples/learning-bench.yaml");
@@ -82,36 +81,36 @@ public final class LearningBenchmark {
         }
         boolean bySteps = b[0].equals("steps");
         double amount = Double.parseDouble(b[1]);
-        RunConfig base = RunConfigFiles.read(configFile);
+        Map<String, Object> base = ConfigDocuments.read(configFile);
+        int configuredSteps = RunSpec.parse(base).training().steps();
         for (ObjectivePreset preset : presets) {
             // A minutes budget keeps the config's training.steps as the run length, so a decaying learning-rate
             // schedule still spans it; the preset stops at whichever comes first.
-            RunConfig config = configure(base, preset, checkpoint, bySteps ? (int) amount : base.training().steps());
+            RunSpec config = configure(base, preset, checkpoint, bySteps ? (int) amount : configuredSteps);
             run(preset, config, budget, bySteps ? Double.POSITIVE_INFINITY : amount * 60,
                     out.resolve("learning-" + preset.name() + ".json"));
         }
     }
 
-    static RunConfig configure(RunConfig base, ObjectivePreset preset, String checkpoint, int steps) {
-        ModelSpec m = base.model();
-        TrainingSpec t = base.training();
-        ObjectNode objective = JsonNodeFactory.instance.objectNode().put("preset", preset.name());
-        return new RunConfig(base.name() + "-" + preset.name().toLowerCase(Locale.ROOT), base.seed(), base.device(),
-                base.priority(), new ModelSpec(m.layers(), m.heads(), m.dModel(), m.contextLength(), checkpoint, null),
-                base.task(), objective, base.sampling(),
-                new TrainingSpec(steps, t.promptsPerStep(), t.groupSize(), t.ppoEpochs(), t.miniBatches(),
-                        t.learningRate(), Math.min(t.warmupSteps(), steps), t.lrSchedule(), t.minLrRatio(),
-                        t.weightDecay(), t.gradClip(),
-                        t.evalEvery(), t.evalSize(), t.checkpointEvery(), t.keepCheckpoints(), t.maxGenBatches()));
+    /** The base document with the preset, the checkpoint and the steps set, as --set would set them. */
+    static RunSpec configure(Map<String, Object> base, ObjectivePreset preset, String checkpoint, int steps) {
+        Map<String, Object> doc = new java.util.LinkedHashMap<>(base);
+        RunSpec parsed = RunSpec.parse(base);
+        ConfigDocuments.set(doc, "name=" + parsed.name() + "-" + preset.name().toLowerCase(Locale.ROOT));
+        doc.put("objective", Map.of("preset", preset.name()));
+        ConfigDocuments.set(doc, "model.checkpoint=" + checkpoint);
+        ConfigDocuments.set(doc, "training.steps=" + steps);
+        ConfigDocuments.set(doc, "training.warmupSteps=" + Math.min(parsed.training().warmupSteps(), steps));
+        return RunSpec.parse(doc);
     }
 
-    private static void run(ObjectivePreset preset, RunConfig config, String budget, double seconds, Path file)
+    private static void run(ObjectivePreset preset, RunSpec config, String budget, double seconds, Path file)
             throws Exception {
         JsonMapper json = JsonMapper.builder().build();
         ObjectNode root = json.createObjectNode();
         root.put("preset", preset.name());
         ObjectNode c = root.putObject("config");
-        c.set("run", json.valueToTree(config));
+        c.set("run", json.valueToTree(config.toDocument()));
         c.put("budget", budget);
         c.put("objective_resolved", String.valueOf(preset.config()));
         ArrayNode steps = root.putArray("steps");
@@ -123,7 +122,7 @@ public final class LearningBenchmark {
             System.out.printf(Locale.ROOT, "%s step 0 eval_accuracy %.4f%n", preset, eval0);
             write(json, root, file);
             while (!run.finished() && (System.nanoTime() - start) / 1e9 < seconds) {
-                RlStep s = run.step();
+                StepReport s = run.step();
                 ObjectNode row = steps.addObject().put("step", s.step()).put("reward", s.reward())
                         .put("entropy", s.entropy());
                 if (s.evalAccuracy() != null) {

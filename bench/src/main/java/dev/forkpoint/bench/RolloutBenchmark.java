@@ -1,4 +1,4 @@
-package dev.forkpoint.rollout.bench;
+package dev.forkpoint.bench;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;

@@ -1,4 +1,4 @@
-package dev.forkpoint.learner.bench;
+package dev.forkpoint.bench;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
@@ -9,7 +9,7 @@ import dev.forkpoint.learner.loop.PolicyUpdate;
 import dev.forkpoint.learner.loop.UpdateSettings;
 import dev.forkpoint.learner.objective.PolicyObjective;
 import dev.forkpoint.rollout.batch.RolloutBatch;
-import dev.forkpoint.rollout.optim.AdamW;
+import dev.forkpoint.learner.optim.AdamW;
 import dev.forkpoint.rollout.policy.DecoderTransformer;
 import dev.forkpoint.rollout.policy.ModelConfig;
 import dev.forkpoint.rollout.policy.Policy;

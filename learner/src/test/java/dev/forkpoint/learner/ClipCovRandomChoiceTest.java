@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.forkpoint.learner.config.ObjectiveConfigParser;
+import dev.forkpoint.learner.config.ObjectiveConfig;
 import dev.forkpoint.learner.objective.PolicyObjective;
 import java.util.Map;
 import java.util.Random;
@@ -41,8 +41,8 @@ class ClipCovRandomChoiceTest {
     }
 
     private static PolicyObjective clipCov(double ratio, double lb, double ub) {
-        return new PolicyObjective(ObjectiveConfigParser.parse(Map.of("preset", "CLIP_COV",
-                "clip_cov", Map.of("ratio", ratio, "lb", lb, "ub", ub))));
+        return new PolicyObjective(ObjectiveConfig.parse(Map.of("preset", "CLIP_COV",
+                "clipCov", Map.of("ratio", ratio, "lb", lb, "ub", ub))));
     }
 
     private ObjectiveRun run(PolicyObjective objective, float[][] olp, long seed) {
@@ -133,7 +133,7 @@ class ClipCovRandomChoiceTest {
             olp[0][t] = lp[0][t] - 2f;
         }
         ObjectiveRun r = run(clipCov(1.0, -1e9, 1e9), olp, 9);
-        double[] kept = r.result().pieces().partWeights().get("clip_cov");
+        double[] kept = r.result().pieces().partWeights().get("clipCov");
         for (int t = 0; t < COLS; t++) {
             assertEquals(1.0, kept[t], "clipped token (0," + t + ") must keep weight 1");
         }

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.forkpoint.learner.config.ObjectiveConfigParser;
+import dev.forkpoint.learner.config.ObjectiveConfig;
 import dev.forkpoint.learner.objective.PolicyObjective;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -34,7 +34,7 @@ class ObjectiveMetricsTest {
                 }
             }
         }
-        PolicyObjective objective = new PolicyObjective(ObjectiveConfigParser.parse(
+        PolicyObjective objective = new PolicyObjective(ObjectiveConfig.parse(
                 Map.of("kl", Map.of("kind", "k1", "coef", 0.5))));
         ObjectiveRun run = ObjectiveRun.of(objective, lp, olp, ref, h, h, mask, new double[] {1, 0},
                 new int[] {0, 0}, 1);
@@ -57,7 +57,7 @@ class ObjectiveMetricsTest {
         for (float[] row : lp) {
             java.util.Arrays.fill(row, -0.5f);
         }
-        PolicyObjective objective = new PolicyObjective(ObjectiveConfigParser.parse(Map.of("preset", "HAPO",
+        PolicyObjective objective = new PolicyObjective(ObjectiveConfig.parse(Map.of("preset", "HAPO",
                 "forking", Map.of("rho", 0.2))));
         ObjectiveRun run = ObjectiveRun.of(objective, lp, lp, null, h, h, mask, new double[] {1, 0},
                 new int[] {0, 0}, 1);
@@ -76,11 +76,11 @@ class ObjectiveMetricsTest {
         float[][] mask = {{1, 1, 1, 1}, {1, 1, 1, 0}};
         float[][] lp = {{-0.1f, -1f, -2f, -0.5f}, {-0.3f, -0.7f, -1.5f, 0f}};
         float[][] h = {{0.5f, 1f, 1.5f, 0.2f}, {0.3f, 0.9f, 1.2f, 0f}};
-        PolicyObjective steer = new PolicyObjective(ObjectiveConfigParser.parse(Map.of("preset", "STEER")));
+        PolicyObjective steer = new PolicyObjective(ObjectiveConfig.parse(Map.of("preset", "STEER")));
         ObjectiveRun s = ObjectiveRun.of(steer, lp, lp, null, h, h, mask, new double[] {1, 0}, new int[] {0, 0}, 1);
         double mean = s.result().metrics().get("steer/weight_mean");
         assertTrue(mean >= 0.8 && mean <= 1.2, "steer/weight_mean " + mean);
-        PolicyObjective klCov = new PolicyObjective(ObjectiveConfigParser.parse(Map.of("preset", "KL_COV")));
+        PolicyObjective klCov = new PolicyObjective(ObjectiveConfig.parse(Map.of("preset", "KL_COV")));
         ObjectiveRun k = ObjectiveRun.of(klCov, lp, lp, null, h, h, mask, new double[] {1, 0}, new int[] {0, 0}, 1);
         assertEquals(1.0 / 7, k.result().metrics().get("kl_cov/selected_fraction"), 1e-12, "k = max(1, floor(2e-3 * 7))");
     }

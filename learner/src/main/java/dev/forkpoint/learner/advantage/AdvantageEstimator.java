@@ -15,6 +15,14 @@ public interface AdvantageEstimator {
      */
     double[] estimate(double[] rewards, int[] groups, int[] lengths, boolean normByStd);
 
+    /**
+     * Whether each response's advantage is measured against the other responses to the same prompt (then a run
+     * needs at least two responses per prompt: a group of one has nothing to compare with and gets A = R).
+     */
+    default boolean groupRelative() {
+        return true;
+    }
+
     /** Members of each group, in first-appearance order of the group ids. */
     static java.util.Collection<int[]> groupMembers(int[] groups) {
         java.util.Map<Integer, java.util.List<Integer>> byGroup = new java.util.LinkedHashMap<>();

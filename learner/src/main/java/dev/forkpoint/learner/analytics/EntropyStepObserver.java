@@ -1,4 +1,4 @@
-package dev.forkpoint.trainer.analytics;
+package dev.forkpoint.learner.analytics;
 
 import dev.forkpoint.analytics.input.Phase;
 import dev.forkpoint.analytics.input.SequenceEntropies;

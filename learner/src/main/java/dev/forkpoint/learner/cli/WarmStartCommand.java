@@ -1,4 +1,4 @@
-package dev.forkpoint.rollout.warmstart;
+package dev.forkpoint.learner.cli;
 
 import ai.djl.Device;
 import dev.forkpoint.rollout.device.DeviceSelection;
@@ -6,6 +6,10 @@ import dev.forkpoint.rollout.policy.ModelConfig;
 import dev.forkpoint.rollout.task.TaskConfig;
 import dev.forkpoint.rollout.task.Tasks;
 import dev.forkpoint.rollout.tokenizer.BuiltinTokenizer;
+import dev.forkpoint.learner.warmstart.WarmStart;
+import dev.forkpoint.learner.warmstart.WarmStartConfig;
+import dev.forkpoint.learner.warmstart.WarmStartResult;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -14,32 +18,86 @@ import java.util.Map;
 import java.util.function.Function;
 
 /**
- * Command line of the warm start: trains the built-in policy on a task's worked solutions and writes a base
- * checkpoint (docs/warm-start.md). Flags, all {@code --name value}:
- * <pre>
- *   --out PATH             checkpoint to write (required)
- *   --task NAME            task (default countdown); any other --key value is a task config field,
- *                          e.g. --numbers 3 --maxNumber 10 --maxTarget 100 --seed-task 0 (task seed)
- *   --steps N --batch B --lr X --warmup N --weight-decay X --grad-clip X --seed N
- *   --minutes M            wall-clock budget (0 = none)
- *   --eval-every N --eval-limit N --max-new-tokens N --train-pool N
- *   --layers N --d-model N --heads N --context N --mlp-ratio N   (default: the reference model, context 64)
- *   --device auto|cpu|gpu
- *   --threads N            PyTorch intra-op threads (default: the engine's, one per core). On a machine whose
- *                          cores are busy with other work use 1: with 2 threads libtorch's OpenMP workers spin
- *                          on each other and a step was measured 10-15x slower (docs/warm-start.md)
- * </pre>
+ * {@code forkpoint warm-start}: trains the built-in policy on a task's worked solutions and writes a base checkpoint
+ * that runs start from with {@code model.checkpoint} (docs/warm-start.md). All flags are {@code --name value}; any
+ * flag that is not one of the recipe's is a field of the task config.
  */
-public final class WarmStartMain {
+public final class WarmStartCommand implements Command {
 
-    private WarmStartMain() {
+    /** The recipe's defaults, shown in the usage text. */
+    private static final WarmStartConfig DEFAULTS = WarmStartConfig.defaults(
+            dev.forkpoint.rollout.task.countdown.CountdownConfig.defaults(),
+            new ModelConfig(new BuiltinTokenizer().vocabSize(), 4, 4, 128, 64, 4));
+
+    static final String USAGE = String.format(Locale.ROOT, """
+            usage: forkpoint warm-start --out FILE [--task NAME] [TASK FLAGS] [RECIPE FLAGS]
+
+            Supervised fine-tuning of the built-in model on a task's worked solutions; writes a base checkpoint
+            for model.checkpoint (docs/warm-start.md). Prints progress and greedy held-out accuracy.
+
+              --out FILE             checkpoint to write (required); written atomically
+              --task NAME            task (default countdown); every other --key value is a task config field,
+                                     e.g. --numbers 3 --maxNumber 20 --maxTarget 100 --evalSize 256;
+                                     --seed-task N sets the task's seed (its train/eval split)
+              --steps N              supervised steps (default %d)
+              --batch N              sequences per step (default %d)
+              --lr X                 peak AdamW learning rate (default %s)
+              --warmup N             linear warm-up steps (default %d)
+              --weight-decay X       AdamW weight decay (default %s)
+              --grad-clip X          global gradient-norm clip (default %s)
+              --seed N               model initialisation and data order (default %d)
+              --minutes M            wall-clock budget, 0 = none (default 0)
+              --eval-every N         greedy evaluation every N steps, 0 = only at start and end (default %d)
+              --eval-limit N         held-out problems per evaluation (default: all of the task's)
+              --max-new-tokens N     longest generated answer (default %d)
+              --train-pool N         distinct train problems cycled through, 0 = all (default 0)
+              --layers N --heads N --d-model N --context N --mlp-ratio N
+                                     model shape (default 4, 4, 128, 64, 4)
+              --device auto|cpu|gpu  (default cpu)
+              --threads N            PyTorch intra-op threads (default: one per core); 1 on a machine whose
+                                     cores are busy with other work (docs/warm-start.md)
+            """, DEFAULTS.steps(), DEFAULTS.batchSize(), DEFAULTS.learningRate(), DEFAULTS.warmupSteps(),
+            DEFAULTS.weightDecay(), DEFAULTS.maxGradNorm(), DEFAULTS.seed(), DEFAULTS.evalEvery(),
+            DEFAULTS.maxNewTokens());
+
+    @Override
+    public String name() {
+        return "warm-start";
     }
 
-    public static void main(String[] args) throws Exception {
+    @Override
+    public String summary() {
+        return "train a base checkpoint on a task's worked solutions (supervised)";
+    }
+
+    @Override
+    public String usage() {
+        return USAGE;
+    }
+
+    @Override
+    public int run(String[] args, PrintStream out, PrintStream err) throws Exception {
+        for (String a : args) {
+            if (a.equals("--help") || a.equals("-h")) {
+                out.print(USAGE);
+                return EXIT_OK;
+            }
+        }
+        try {
+            train(args, out);
+            return EXIT_OK;
+        } catch (CommandLine.UsageException | dev.forkpoint.rollout.task.TaskConfigException e) {
+            err.println("error: " + e.getMessage());
+            err.println("usage: forkpoint warm-start --out FILE [--task NAME] [flags]; forkpoint warm-start --help");
+            return EXIT_USAGE;
+        }
+    }
+
+    static void train(String[] args, PrintStream out) throws Exception {
         Map<String, String> flags = parse(args);
-        String out = flags.remove("out");
-        if (out == null) {
-            throw new IllegalArgumentException("--out: required (path of the checkpoint to write)");
+        String outFile = flags.remove("out");
+        if (outFile == null) {
+            throw new CommandLine.UsageException("--out: required (path of the checkpoint to write)");
         }
         Map<String, Object> taskMap = new LinkedHashMap<>();
         taskMap.put("name", flags.getOrDefault("task", "countdown"));
@@ -81,36 +139,36 @@ public final class WarmStartMain {
                 longFlag(recipeFlags, "train-pool", d.trainPool()), doubleFlag(recipeFlags, "minutes", d.minutes()));
 
         Device dev = DeviceSelection.resolve(device);
-        System.out.println("warm start: " + config);
-        System.out.println("device " + dev + ", " + Runtime.getRuntime().availableProcessors() + " cores, torch threads "
+        out.println("warm start: " + config);
+        out.println("device " + dev + ", " + Runtime.getRuntime().availableProcessors() + " cores, torch threads "
                 + ai.djl.pytorch.jni.JniUtils.getNumThreads());
         WarmStart warmStart = new WarmStart(config, tokenizer);
-        Path path = Path.of(out);
+        Path path = Path.of(outFile);
         WarmStartResult result = warmStart.run(dev, path, p -> {
-            System.out.println(p.line());
-            p.evalSamples().forEach(s -> System.out.println("    " + s));
+            out.println(p.line());
+            p.evalSamples().forEach(s -> out.println("    " + s));
         });
-        System.out.printf(Locale.ROOT, "done: %d steps%s, eval accuracy %.3f, train %.1f s, total %.1f s"
+        out.printf(Locale.ROOT, "done: %d steps%s, eval accuracy %.3f, train %.1f s, total %.1f s"
                         + " (%.2f min), %.0f tokens/s, %d updates skipped (non-finite)%n", result.steps(),
                 result.stoppedByBudget() ? " (time budget reached)" : "", result.evalAccuracy(), result.trainSeconds(),
                 result.totalSeconds(), result.totalSeconds() / 60, result.tokensPerSecond(), result.skippedSteps());
         StringBuilder curve = new StringBuilder("accuracy curve:");
         result.accuracyCurve().forEach(pt -> curve.append(String.format(Locale.ROOT, " %d:%.3f", pt.step(), pt.accuracy())));
-        System.out.println(curve);
-        System.out.println("checkpoint " + path.toAbsolutePath() + " (" + Files.size(path) + " bytes)");
+        out.println(curve);
+        out.println("checkpoint " + path.toAbsolutePath() + " (" + Files.size(path) + " bytes)");
     }
 
     static Map<String, String> parse(String[] args) {
         Map<String, String> flags = new LinkedHashMap<>();
         for (int i = 0; i < args.length; i += 2) {
             if (!args[i].startsWith("--") || args[i].length() < 3) {
-                throw new IllegalArgumentException("argument " + (i + 1) + " '" + args[i] + "': expected --name value");
+                throw new CommandLine.UsageException("argument " + (i + 1) + " '" + args[i] + "': expected --name value");
             }
             if (i + 1 >= args.length) {
-                throw new IllegalArgumentException(args[i] + ": missing value");
+                throw new CommandLine.UsageException(args[i] + ": missing value");
             }
             if (flags.put(args[i].substring(2), args[i + 1]) != null) {
-                throw new IllegalArgumentException(args[i] + ": given twice");
+                throw new CommandLine.UsageException(args[i] + ": given twice");
             }
         }
         return flags;
@@ -142,7 +200,7 @@ public final class WarmStartMain {
         try {
             return v == null ? d : parse.apply(v);
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--" + name + " = '" + v + "': must be " + kind, e);
+            throw new CommandLine.UsageException("--" + name + " = '" + v + "': must be " + kind);
         }
     }
 }

@@ -1,25 +1,35 @@
 package dev.forkpoint.learner.config;
 
-/**
- * Clip-Cov (algorithms.md section 8, Cui et al.). Config key {@code clip_cov}; present exactly when
- * {@code loss = clip_cov}.
- *
- * @param ratio {@code clip_cov.ratio}: share of valid tokens whose gradient is detached,
- *              {@code n = max(floor(ratio N), 1)}; default 2e-4
- * @param lb    {@code clip_cov.lb}: lower covariance bound of a candidate (exclusive); default 1
- * @param ub    {@code clip_cov.ub}: upper covariance bound of a candidate (exclusive); default 5
- */
+import dev.forkpoint.learner.config.schema.Field;
+import dev.forkpoint.learner.config.schema.Section;
+
+/** Clip-Cov (docs/algorithms.md section 8): on exactly when {@code loss = clip_cov}. */
 public record ClipCovOptions(double ratio, double lb, double ub) {
 
-    public static final ClipCovOptions DEFAULT = new ClipCovOptions(2e-4, 1.0, 5.0);
+    private static final String SOURCE = "Cui et al., The Entropy Mechanism of RL for Reasoning LMs";
 
-    public ClipCovOptions {
-        ConfigChecks.leftOpen("clip_cov.ratio", ratio, 0, 1);
-        ConfigChecks.finite("clip_cov.lb", lb);
-        ConfigChecks.finite("clip_cov.ub", ub);
-        if (!(lb < ub)) {
-            throw new IllegalArgumentException("clip_cov.lb = " + lb + ", clip_cov.ub = " + ub
-                    + ": lb must be below ub (no token could be a candidate)");
-        }
-    }
+    static final Field<ClipCovOptions, Double> RATIO = Field.number("ratio", ClipCovOptions::ratio)
+            .defaultValue(2e-4).above(0).max(1).source(SOURCE)
+            .help("Share of valid tokens whose gradient is detached, n = max(floor(ratio N), 1), drawn at random "
+                    + "among the candidates.");
+    static final Field<ClipCovOptions, Double> LB = Field.number("lb", ClipCovOptions::lb)
+            .defaultValue(1.0).source(SOURCE)
+            .help("Lower covariance bound of a candidate (exclusive).");
+    static final Field<ClipCovOptions, Double> UB = Field.number("ub", ClipCovOptions::ub)
+            .defaultValue(5.0).source(SOURCE)
+            .help("Upper covariance bound of a candidate (exclusive).");
+
+    public static final Section<ClipCovOptions> PART = Section.<ClipCovOptions>bound("clipCov",
+                    v -> ObjectiveConfig.CLIP_COV.equals(v.get("loss")), "with loss: clip_cov")
+            .fields(RATIO, LB, UB)
+            .factory(v -> new ClipCovOptions(v.get(RATIO), v.get(LB), v.get(UB)))
+            .rule((o, path, errors) -> {
+                if (!(o.lb() < o.ub())) {
+                    errors.add(path + ".lb", path + ".lb = " + Field.render(o.lb()) + ", " + path + ".ub = "
+                            + Field.render(o.ub()) + ": lb must be below ub (no token could be a candidate)");
+                }
+            })
+            .source(SOURCE)
+            .help("Clip-Cov: detaches the gradient of a few random tokens whose advantage-log-prob covariance lies "
+                    + "in (lb, ub) (section 8).");
 }

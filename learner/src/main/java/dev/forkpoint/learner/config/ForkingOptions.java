@@ -1,27 +1,31 @@
 package dev.forkpoint.learner.config;
 
-/**
- * Forking-token-only updates (algorithms.md section 10, Wang et al., "Beyond the 80/20 rule").
- * Config key {@code forking}.
- *
- * @param rho       {@code forking.rho}: share of valid tokens (highest H) that get gradient,
- *                  {@code k = max(1, ceil(rho N))}; in (0, 1]; default 0.2
- * @param normalize {@code forking.normalize}: {@code selected} (default, the released code: the loss
- *                  denominator counts only the selected tokens) or {@code all} (the paper's formula: all N)
- */
+import dev.forkpoint.learner.config.schema.Field;
+import dev.forkpoint.learner.config.schema.Section;
+import java.util.List;
+
+/** Forking-token-only updates (docs/algorithms.md section 10). */
 public record ForkingOptions(double rho, String normalize) {
 
     public static final String SELECTED = "selected";
     public static final String ALL = "all";
-    public static final ForkingOptions DEFAULT = new ForkingOptions(0.2, SELECTED);
+    private static final String SOURCE = "Wang et al., Beyond the 80/20 Rule";
 
-    public ForkingOptions {
-        ConfigChecks.leftOpen("forking.rho", rho, 0, 1);
-        if (!SELECTED.equals(normalize) && !ALL.equals(normalize)) {
-            throw new IllegalArgumentException("forking.normalize = '" + normalize
-                    + "': unknown; supported: selected, all");
-        }
-    }
+    static final Field<ForkingOptions, Double> RHO = Field.number("rho", ForkingOptions::rho)
+            .defaultValue(0.2).above(0).max(1).source(SOURCE)
+            .help("Share of valid tokens, highest entropy H first, that get gradient: k = max(1, ceil(rho N)).");
+    static final Field<ForkingOptions, String> NORMALIZE = Field.choice("normalize", ForkingOptions::normalize,
+                    List.of(SELECTED, ALL))
+            .defaultValue(SELECTED).source(SOURCE)
+            .help("Loss denominator: 'selected' counts only the selected tokens (the released code), 'all' counts "
+                    + "all N (the paper's formula).");
+
+    public static final Section<ForkingOptions> PART = Section.<ForkingOptions>optional("forking")
+            .fields(RHO, NORMALIZE)
+            .factory(v -> new ForkingOptions(v.get(RHO), v.get(NORMALIZE)))
+            .source(SOURCE)
+            .help("Forking-token-only updates: only the top rho share of tokens by entropy get gradient "
+                    + "(section 10).");
 
     public boolean normalizeBySelected() {
         return SELECTED.equals(normalize);

@@ -1,65 +1,78 @@
 package dev.forkpoint.learner.config;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+
 /**
- * The named presets of algorithms.md section 14 (the table in docs/objectives.md). Each is a plain
- * {@link ObjectiveConfig}; free combinations start from one (key {@code preset}) and override keys.
+ * The named presets of docs/algorithms.md section 14, each a document of overrides over the objective's declared
+ * defaults, read by the same schema as a user's {@code objective} (so a preset is exactly what a user would get by
+ * writing its keys). Users start from one with {@code preset: NAME} (any case) and override keys.
  */
 public enum ObjectivePreset {
 
-    /** GRPO (DeepSeekMath; verl's GRPO recipe): std-normalised group advantages, clip 0.2, KL k3 0.001. */
-    GRPO(ObjectiveConfig.DEFAULT.withKl(KlPenaltyOptions.DEFAULT)),
+    GRPO("GRPO (DeepSeekMath; verl's GRPO recipe): std-normalised group advantages, PPO clip 0.2, k3 KL to the "
+            + "reference with coefficient 0.001", Map.of("kl", Map.of())),
+    DR_GRPO("Dr. GRPO (Liu et al.): no std division, constant normaliser (seq-mean-token-sum-norm), no KL",
+            Map.of("normAdvByStd", false, "agg", ObjectiveConfig.SEQ_MEAN_TOKEN_SUM_NORM)),
+    DAPO("DAPO (Yu et al.): clip-higher 0.2/0.28, dual clip 10, token-mean, overlong shaping, dynamic sampling",
+            Documents.DAPO),
+    HAPO("HAPO: token-level group average, entropy-adaptive clipping, advantage redistribution and sampling "
+            + "temperature, dual clip 10", Map.of("advantage", ObjectiveConfig.TLGA, "clipC", 10.0, "hapo", Map.of())),
+    CLIP_COV("Clip-Cov (Cui et al.): the recipe's clip 1/1, gradient detached on a few high-covariance tokens",
+            Map.of("loss", ObjectiveConfig.CLIP_COV, "clipLow", 1.0, "clipHigh", 1.0)),
+    KL_COV("KL-Cov (Cui et al.): unclipped ratio loss plus |lp - olp| on the top 2e-3 tokens by covariance",
+            Map.of("loss", ObjectiveConfig.KL_COV)),
+    FORKING("DAPO + forking-token-only updates: the top 20% entropy tokens get gradient (Wang et al.)",
+            Documents.with(Documents.DAPO, "forking", Map.of())),
+    STEER("DAPO + STEER entropy-change reweighting, linear 0.8/1.2",
+            Documents.with(Documents.DAPO, "steer", Map.of()));
 
-    /** Dr. GRPO (Liu et al.): no std division, constant normaliser Lmax, no KL. */
-    DR_GRPO(new ObjectiveConfig(ObjectiveConfig.GRPO, false, ObjectiveConfig.PPO, 0.2, 0.2,
-            ObjectiveConfig.DEFAULT_CLIP_C, "seq-mean-token-sum-norm", null, null, null, null, null, null, null,
-            null, null)),
+    private final String description;
+    private final Map<String, Object> overrides;
+    private ObjectiveConfig config;
 
-    /** DAPO (Yu et al.): clip-higher 0.2/0.28, dual clip 10, token-mean, overlong shaping, dynamic sampling. */
-    DAPO(Dapo.CONFIG),
-
-    /** HAPO: token-level group average, h_hat clip/advantage/temperature, clip 0.2/0.2, dual clip 10. */
-    HAPO(new ObjectiveConfig(ObjectiveConfig.TLGA, true, ObjectiveConfig.PPO, 0.2, 0.2, 10.0, "token-mean", null,
-            HapoOptions.DEFAULT, null, null, null, null, null, null, null)),
-
-    /** Clip-Cov (Cui et al.): the recipe's eps 1/1, covariance-based gradient detaching (section 8). */
-    CLIP_COV(new ObjectiveConfig(ObjectiveConfig.GRPO, true, ObjectiveConfig.CLIP_COV, 1.0, 1.0, null,
-            "token-mean", null, null, ClipCovOptions.DEFAULT, null, null, null, null, null, null)),
-
-    /** KL-Cov (Cui et al.): unclipped ratio loss plus |lp - olp| on the top 2e-3 tokens by covariance. */
-    KL_COV(new ObjectiveConfig(ObjectiveConfig.GRPO, true, ObjectiveConfig.KL_COV, 0.2, 0.2, null, "token-mean",
-            null, null, null, KlCovOptions.DEFAULT, null, null, null, null, null)),
-
-    /** DAPO + forking-token-only updates, rho 0.2, selected-token normalisation (section 10). */
-    FORKING(Dapo.CONFIG.withForking(ForkingOptions.DEFAULT)),
-
-    /** DAPO + STEER linear reweighting 0.8/1.2 (section 11). */
-    STEER(Dapo.CONFIG.withSteer(SteerOptions.LINEAR_DEFAULT));
-
-    private final ObjectiveConfig config;
-
-    ObjectivePreset(ObjectiveConfig config) {
-        this.config = config;
+    ObjectivePreset(String description, Map<String, Object> overrides) {
+        this.description = description;
+        this.overrides = overrides;
     }
 
-    public ObjectiveConfig config() {
+    public String description() {
+        return description;
+    }
+
+    /** The keys this preset sets, as a user would write them in {@code objective}. */
+    public Map<String, Object> overrides() {
+        return overrides;
+    }
+
+    /** The preset's full config (built on first use: the schema that reads it also lists the presets). */
+    public synchronized ObjectiveConfig config() {
+        if (config == null) {
+            config = ObjectiveConfig.parse(overrides).withPreset(name());
+        }
         return config;
     }
 
-    /** The preset named {@code name} (case-insensitive); an unknown name lists the presets. */
+    /** The preset named {@code name}, ignoring case; an unknown name lists the presets. */
     public static ObjectivePreset byName(String name) {
         for (ObjectivePreset p : values()) {
-            if (p.name().equalsIgnoreCase(name)) {
+            if (p.name().equalsIgnoreCase(name == null ? "" : name.trim())) {
                 return p;
             }
         }
-        throw new IllegalArgumentException("preset = '" + name + "': unknown; supported: "
+        throw new IllegalArgumentException("preset = '" + name + "': unknown; one of "
                 + java.util.Arrays.toString(values()));
     }
 
-    /** Holder so FORKING and STEER can build on DAPO inside the enum's initialiser. */
-    private static final class Dapo {
-        static final ObjectiveConfig CONFIG = new ObjectiveConfig(ObjectiveConfig.GRPO, true, ObjectiveConfig.PPO,
-                0.2, 0.28, 10.0, "token-mean", null, null, null, null, null, null, null, OverlongOptions.DEFAULT,
-                DynamicSamplingOptions.DEFAULT);
+    /** Holder so that FORKING and STEER can extend DAPO inside the enum's initialiser. */
+    private static final class Documents {
+        static final Map<String, Object> DAPO = Map.of("clipHigh", 0.28, "clipC", 10.0, "overlong", Map.of(),
+                "dynamicSampling", Map.of());
+
+        static Map<String, Object> with(Map<String, Object> base, String key, Object value) {
+            Map<String, Object> m = new LinkedHashMap<>(base);
+            m.put(key, value);
+            return Map.copyOf(m);
+        }
     }
 }

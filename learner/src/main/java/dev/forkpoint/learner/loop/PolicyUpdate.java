@@ -8,8 +8,8 @@ import dev.forkpoint.learner.objective.ObjectiveResult;
 import dev.forkpoint.learner.objective.PolicyBatch;
 import dev.forkpoint.learner.objective.PolicyObjective;
 import dev.forkpoint.rollout.batch.RolloutBatch;
-import dev.forkpoint.rollout.optim.AdamW;
-import dev.forkpoint.rollout.optim.GradientClipping;
+import dev.forkpoint.learner.optim.AdamW;
+import dev.forkpoint.learner.optim.OptimizerStep;
 import dev.forkpoint.rollout.policy.Policy;
 import java.util.Map;
 import java.util.Random;
@@ -28,17 +28,14 @@ public final class PolicyUpdate {
     public static final String LOSS = "actor/loss";
     /** Share of mini-batches whose optimiser step was skipped for a non-finite loss or gradient norm. */
     public static final String NON_FINITE_SKIPPED = "actor/nonfinite_skipped";
-    /** Consecutive skipped mini-batches after which the update fails: then it is divergence, not a glitch. */
-    static final int MAX_CONSECUTIVE_NON_FINITE = 5;
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(PolicyUpdate.class);
 
     private final Policy policy;
     private final Policy reference;
     private final PolicyObjective objective;
-    private final AdamW optimizer;
+    private final OptimizerStep optimizerStep;
     private final UpdateSettings settings;
     private final int padId;
-    private int consecutiveNonFinite;
 
     /**
      * @param reference frozen reference policy for the KL term (section 12); null when the objective has none
@@ -51,7 +48,8 @@ public final class PolicyUpdate {
         this.policy = policy;
         this.reference = reference;
         this.objective = objective;
-        this.optimizer = optimizer;
+        this.optimizerStep = new OptimizerStep(optimizer, settings.maxGradNorm(),
+                "lower training.learningRate or check the reward and the objective's settings");
         this.settings = settings;
         this.padId = padId;
     }
@@ -110,22 +108,19 @@ public final class PolicyUpdate {
                     timer.lap("batch");
                     metrics = miniBatch(ub, seed, params, timer, epoch == 0 ? observer : null, rows);
                 }
-                // Outside the collector and any scope: clipping and AdamW update the parameters in place (both
-                // with autograd off).
-                double norm = GradientClipping.clipGlobalNorm(params, settings.maxGradNorm());
-                timer.lap("clip");
-                double loss = metrics.get(LOSS);
-                if (Double.isFinite(loss) && Double.isFinite(norm)) {
-                    consecutiveNonFinite = 0;
-                    average.add(metrics);
-                    average.add(GRAD_NORM, norm);
-                    average.add(LEARNING_RATE, optimizer.step(params));
-                    average.add(NON_FINITE_SKIPPED, 0.0);
-                } else {
-                    skipNonFinite(step, epoch, mb, loss, norm, params);
-                    average.add(NON_FINITE_SKIPPED, 1.0);
-                }
+                OptimizerStep.Result taken = optimizerStep.apply(params, metrics.get(LOSS));
                 timer.lap("optimizer");
+                if (taken.skipped()) {
+                    log.warn("update step {} epoch {} mini-batch {}: loss {} gradient norm {} not finite; optimiser"
+                            + " step skipped ({} in a row)", step, epoch, mb, metrics.get(LOSS), taken.gradNorm(),
+                            taken.skippedInARow());
+                    average.add(NON_FINITE_SKIPPED, 1.0);
+                } else {
+                    average.add(metrics);
+                    average.add(GRAD_NORM, taken.gradNorm());
+                    average.add(LEARNING_RATE, taken.learningRate());
+                    average.add(NON_FINITE_SKIPPED, 0.0);
+                }
                 average.add(timer.seconds());
             }
         }
@@ -161,24 +156,6 @@ public final class PolicyUpdate {
             Map<String, Double> metrics = new java.util.LinkedHashMap<>(result.metrics());
             metrics.put(LOSS, (double) result.loss().getFloat());
             return metrics;
-        }
-    }
-
-    /**
-     * A mini-batch whose loss or gradient norm is NaN/infinite gets no optimiser step (its gradients are zeroed, so
-     * nothing reaches AdamW's moments); one is skipped and counted, five in a row fail the update. The rare random
-     * NaN/infinite gradients of earlier builds came from scalars released before the backward ({@code AutogradScalar});
-     * this guard stays for a policy that really diverges.
-     */
-    private void skipNonFinite(int step, int epoch, int mb, double loss, double norm, Map<String, NDArray> params) {
-        AdamW.zeroGradients(params);
-        consecutiveNonFinite++;
-        log.warn("update step {} epoch {} mini-batch {}: loss {} gradient norm {} not finite; optimiser step skipped"
-                + " ({} in a row)", step, epoch, mb, loss, norm, consecutiveNonFinite);
-        if (consecutiveNonFinite >= MAX_CONSECUTIVE_NON_FINITE) {
-            throw new IllegalStateException("update: " + consecutiveNonFinite + " mini-batches in a row had a"
-                    + " non-finite loss or gradient norm (last: loss " + loss + ", norm " + norm + ", step " + step
-                    + "); the policy diverged");
         }
     }
 

@@ -1,4 +1,4 @@
-package dev.forkpoint.rollout.optim;
+package dev.forkpoint.learner.optim;
 
 import dev.forkpoint.rollout.policy.GradModeOff;
 

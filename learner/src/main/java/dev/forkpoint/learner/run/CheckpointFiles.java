@@ -1,4 +1,4 @@
-package dev.forkpoint.trainer.engine;
+package dev.forkpoint.learner.run;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -10,12 +10,12 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /** The SHA-256 of a whole checkpoint file, as recorded in Postgres and checked before a resume. */
-final class CheckpointFiles {
+public final class CheckpointFiles {
 
     private CheckpointFiles() {
     }
 
-    static String sha256(Path file) throws IOException {
+    public static String sha256(Path file) throws IOException {
         MessageDigest md;
         try {
             md = MessageDigest.getInstance("SHA-256");

@@ -1,11 +1,10 @@
-package dev.forkpoint.trainer.scheduling;
+package dev.forkpoint.learner.run;
 
 import java.nio.file.Path;
 
 /**
- * A checkpoint written by a {@link TrainingSession}: policy, optimiser state, RNG state and data cursor
- * after {@code step} completed steps, at {@code path} (a file or a directory), with the SHA-256 of its
- * content so a resume can verify it.
+ * A checkpoint written by a {@link TrainingSession}: policy, optimiser state, RNG state and data cursor after
+ * {@code step} completed steps, at {@code path}, with the SHA-256 of its content so a resume can verify it.
  *
  * @param step         completed steps the checkpoint holds
  * @param path         where it lies

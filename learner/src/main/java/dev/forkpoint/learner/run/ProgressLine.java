@@ -1,20 +1,19 @@
-package dev.forkpoint.learner.cli;
+package dev.forkpoint.learner.run;
 
-import dev.forkpoint.learner.run.RlStep;
 import java.time.Duration;
 import java.util.Locale;
 
 /**
- * The headless run's one line per step: step, reward, accuracy, entropy, KL, clip fraction, tokens/s, ETA
- * (from the mean wall time of the steps run so far in this process), and the evaluation accuracy when the step
- * evaluated.
+ * The one line per step that the service log and {@code forkpoint train} print alike: step, reward, accuracy,
+ * entropy, KL, clip fraction, tokens/s, ETA (from the mean wall time of the steps run so far in this process), and
+ * the evaluation accuracy when the step evaluated.
  */
 public final class ProgressLine {
 
     private ProgressLine() {
     }
 
-    public static String format(RlStep s, int totalSteps, Duration eta) {
+    public static String format(StepReport s, int totalSteps, Duration eta) {
         String line = String.format(Locale.ROOT,
                 "step %d/%d reward %.4f accuracy %.4f entropy %.4f kl %.6f clipfrac %.4f tokens/s %.0f eta %s",
                 s.step(), totalSteps, s.reward(), s.accuracy(), s.entropy(), s.kl(), s.clipfrac(), s.tokensPerSecond(),

@@ -15,7 +15,7 @@ import dev.forkpoint.rollout.batch.RolloutBatch;
 import dev.forkpoint.rollout.batch.RolloutWorker;
 import dev.forkpoint.rollout.checkpoint.PolicyCheckpoint;
 import dev.forkpoint.rollout.device.DeviceSelection;
-import dev.forkpoint.rollout.optim.AdamW;
+import dev.forkpoint.learner.optim.AdamW;
 import dev.forkpoint.rollout.policy.DecoderTransformer;
 import dev.forkpoint.rollout.policy.ModelConfig;
 import dev.forkpoint.rollout.sampler.AdaptiveTemperature;
@@ -27,13 +27,13 @@ import dev.forkpoint.rollout.task.TaskConfig;
 import dev.forkpoint.rollout.task.Tasks;
 import dev.forkpoint.rollout.tokenizer.BuiltinTokenizer;
 import dev.forkpoint.rollout.tokenizer.Tokenizer;
-import dev.forkpoint.rollout.warmstart.WarmStart;
-import dev.forkpoint.rollout.warmstart.WarmStartConfig;
-import dev.forkpoint.rollout.warmstart.WarmStartResult;
-import dev.forkpoint.trainer.runs.ModelSpec;
-import dev.forkpoint.trainer.runs.RunConfig;
-import dev.forkpoint.trainer.runs.TrainingSpec;
-import dev.forkpoint.trainer.runs.WarmStartSpec;
+import dev.forkpoint.learner.warmstart.WarmStart;
+import dev.forkpoint.learner.warmstart.WarmStartConfig;
+import dev.forkpoint.learner.warmstart.WarmStartResult;
+import dev.forkpoint.learner.config.ModelSpec;
+import dev.forkpoint.learner.config.RunSpec;
+import dev.forkpoint.learner.config.TrainingSpec;
+import dev.forkpoint.learner.config.WarmStartSpec;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -42,7 +42,6 @@ import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import tools.jackson.databind.JsonNode;
 
 /**
  * One RL training run as a plain-Java session: rollouts from the {@link RolloutWorker}, DAPO shaping and
@@ -50,7 +49,7 @@ import tools.jackson.databind.JsonNode;
  * evaluation every {@code training.evalEvery} steps, and atomic checkpoints that resume to the same steps.
  * Used by one thread; not thread-safe.
  */
-public final class RlRun implements AutoCloseable {
+public final class RlRun implements TrainingSession {
 
     private static final Logger log = LoggerFactory.getLogger(RlRun.class);
     /** Evaluation prompts generated per batch: bounds the KV cache's memory. */
@@ -58,7 +57,7 @@ public final class RlRun implements AutoCloseable {
     /** Checkpoint extras holding a warm-started run's KL reference, which the config alone cannot rebuild. */
     private static final String REFERENCE_PREFIX = "reference.";
 
-    private final RunConfig config;
+    private final RunSpec config;
     private final RunSettings settings;
     private final Device device;
     private final Task task;
@@ -84,10 +83,10 @@ public final class RlRun implements AutoCloseable {
     /** What this process's warm start measured; null when the run did not warm-start here (off, or resumed). */
     private WarmStartResult warmStart;
 
-    private RlRun(RunConfig config, Task customTask, Path resumeFrom) {
+    private RlRun(RunSpec config, Task customTask, Path resumeFrom) {
         this.config = config;
         this.settings = RunSettings.of(config);
-        this.task = customTask != null ? customTask : RunSettings.task(config);
+        this.task = customTask != null ? customTask : Tasks.create(config.task());
         this.device = DeviceSelection.resolve(config.device());
         this.objective = new PolicyObjective(settings.objective());
         RunState state = null;
@@ -187,29 +186,29 @@ public final class RlRun implements AutoCloseable {
     }
 
     /** A fresh run: the policy from {@code model.checkpoint} or initialised from the run seed. */
-    public static RlRun open(RunConfig config) {
+    public static RlRun open(RunSpec config) {
         return new RlRun(config, null, null);
     }
 
     /** A fresh run on a task built outside the registry (tests, embedding); {@code config.task()} is ignored. */
-    public static RlRun open(RunConfig config, Task task) {
+    public static RlRun open(RunSpec config, Task task) {
         return new RlRun(config, task, null);
     }
 
-    /** As {@link #resume(RunConfig, Path)} with a task built outside the registry. */
-    public static RlRun resume(RunConfig config, Task task, Path checkpoint) {
+    /** As {@link #resume(RunSpec, Path)} with a task built outside the registry. */
+    public static RlRun resume(RunSpec config, Task task, Path checkpoint) {
         return new RlRun(config, task, checkpoint);
     }
 
     /** A run resumed from a checkpoint written by {@link #checkpoint}; the config must be the run's own. */
-    public static RlRun resume(RunConfig config, Path checkpoint) {
+    public static RlRun resume(RunSpec config, Path checkpoint) {
         return new RlRun(config, null, checkpoint);
     }
 
     private record Initial(DecoderTransformer policy, Tokenizer tokenizer) {}
 
     /** The policy a run starts from; also what the reference policy of the KL term is a frozen copy of. */
-    private static Initial initialPolicy(RunConfig config, Device device) {
+    private static Initial initialPolicy(RunSpec config, Device device) {
         ModelSpec spec = config.model();
         if (spec.checkpoint() != null) {
             PolicyCheckpoint.Loaded base = PolicyCheckpoint.load(Path.of(spec.checkpoint()), device);
@@ -233,7 +232,7 @@ public final class RlRun implements AutoCloseable {
      * another distribution, so held-out accuracy would not measure what it claims. Empty when they match, when the
      * base records no task, or when the tasks differ by name (a base for another task shares no split).
      */
-    static Optional<String> baseTaskMismatch(String baseTaskJson, JsonNode runTask) {
+    static Optional<String> baseTaskMismatch(String baseTaskJson, TaskConfig run) {
         if (baseTaskJson == null) {
             return Optional.empty();
         }
@@ -244,10 +243,7 @@ public final class RlRun implements AutoCloseable {
             return Optional.of("model.checkpoint: its metadata task " + baseTaskJson
                     + " is not a valid task config (" + e.getMessage() + "); held-out accuracy is not checked against it");
         }
-        TaskConfig run;
-        try {
-            run = Tasks.parse(runTask);
-        } catch (RuntimeException e) {
+        if (run == null) {
             return Optional.empty(); // not a registry task (a test's scripted task): nothing to compare
         }
         if (!base.name().equals(run.name()) || base.equals(run)) {
@@ -263,9 +259,9 @@ public final class RlRun implements AutoCloseable {
      * weight decay 0.01 and clip 1.0 as in docs/warm-start.md's recipe, greedy evaluation on
      * {@code training.evalSize} held-out problems at the start, five times during and at the end.
      */
-    private static WarmStartResult warmStart(RunConfig config, DecoderTransformer policy, Tokenizer tokenizer) {
+    private static WarmStartResult warmStart(RunSpec config, DecoderTransformer policy, Tokenizer tokenizer) {
         WarmStartSpec w = config.model().warmStart();
-        WarmStartConfig recipe = new WarmStartConfig(Tasks.parse(config.task()), policy.config(), config.seed(),
+        WarmStartConfig recipe = new WarmStartConfig(config.task(), policy.config(), config.seed(),
                 w.steps(), w.batchSize(), w.learningRate(), w.warmupSteps(), 0.01, 1.0,
                 w.steps() >= 10 ? w.steps() / 5 : 0, config.training().evalSize(), config.sampling().maxNewTokens(),
                 0L, 0.0);
@@ -302,7 +298,8 @@ public final class RlRun implements AutoCloseable {
     }
 
     /** Runs the next step: rollout (with dynamic sampling when enabled), update, and evaluation when due. */
-    public RlStep step() {
+    @Override
+    public StepReport step() {
         int step = completedSteps + 1;
         TrainingSpec t = config.training();
         int prompts = t.promptsPerStep();
@@ -347,6 +344,7 @@ public final class RlRun implements AutoCloseable {
         metrics.put("rollout/score/mean", drawn.meanScore());
         metrics.put("rollout/accuracy", drawn.accuracy());
         metrics.put("rollout/entropy", RolloutBatch.tokenMean(drawn.oldEntropies()));
+        metrics.put(RewardSignalWatch.METRIC, groupsWithRewardVariance(drawn));
         if (settings.objective().dynamicSampling() != null) {
             metrics.put("dynamic_sampling/gen_batches", (double) collected.genBatches());
             metrics.put("dynamic_sampling/kept_groups", (double) batch.groupCount());
@@ -364,7 +362,7 @@ public final class RlRun implements AutoCloseable {
         long tokens = drawn.responseTokens();
         metrics.put("timing/rollout_s", rolloutSeconds);
         metrics.put("timing/update_s", (t2 - t1) / 1e9);
-        return new RlStep(step, drawn.meanScore(), drawn.accuracy(), RolloutBatch.tokenMean(drawn.oldEntropies()),
+        return new StepReport(step, drawn.meanScore(), drawn.accuracy(), RolloutBatch.tokenMean(drawn.oldEntropies()),
                 metrics.getOrDefault("actor/ppo_kl", 0.0), metrics.getOrDefault("actor/pg_clipfrac", 0.0),
                 rolloutSeconds > 0 ? tokens / rolloutSeconds : 0.0, tokens, Duration.ofNanos(t1 - t0),
                 Duration.ofNanos(t2 - t1), eval, metrics);
@@ -390,7 +388,7 @@ public final class RlRun implements AutoCloseable {
         void run() throws Exception;
     }
 
-    /** An observer failure fails the step: analytics are never dropped silently (issue 5 item 1). */
+    /** An observer failure fails the step: analytics are never dropped silently. */
     private void notify(ObserverCall call) {
         if (observer == null) {
             return;
@@ -447,11 +445,20 @@ public final class RlRun implements AutoCloseable {
         return e;
     }
 
+    /** Writes {@code step-NNNNNN.fpckpt} (the completed steps) into {@code dir}; see {@link #save}. */
+    @Override
+    public CheckpointRef checkpoint(Path dir) throws java.io.IOException {
+        Path file = dir.resolve(String.format(Locale.ROOT, "step-%06d.fpckpt", completedSteps));
+        save(file);
+        return new CheckpointRef(completedSteps, file, CheckpointFiles.sha256(file), java.nio.file.Files.size(file),
+                lastEvalAccuracy);
+    }
+
     /**
      * Writes policy, AdamW state and the {@link RunState} (RNG seed, data cursor, adaptive-temperature
      * statistics) into one file, atomically (temp file, fsync, rename) with an internal SHA-256.
      */
-    public void checkpoint(Path file) {
+    public void save(Path file) {
         try (NDManager extras = manager.newSubManager()) {
             Map<String, NDArray> arrays = new LinkedHashMap<>();
             optimizer.state(extras).forEach((k, v) -> arrays.put("adamw." + k, v));
@@ -464,12 +471,14 @@ public final class RlRun implements AutoCloseable {
         }
     }
 
+    @Override
     public int completedSteps() {
         return completedSteps;
     }
 
-    public boolean finished() {
-        return completedSteps >= config.training().steps();
+    @Override
+    public int totalSteps() {
+        return config.training().steps();
     }
 
     public long dataCursor() {
@@ -485,6 +494,7 @@ public final class RlRun implements AutoCloseable {
         return lastEvalAccuracy;
     }
 
+    @Override
     public String device() {
         return device.toString();
     }
@@ -495,6 +505,11 @@ public final class RlRun implements AutoCloseable {
 
     public ObjectiveConfig objective() {
         return settings.objective();
+    }
+
+    @Override
+    public void complete() {
+        flushObserver();
     }
 
     @Override
@@ -512,6 +527,21 @@ public final class RlRun implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /** Share of the prompt groups of {@code drawn} whose responses' scores are not all equal. */
+    static double groupsWithRewardVariance(RolloutBatch drawn) {
+        Map<Integer, Double> first = new java.util.HashMap<>();
+        java.util.Set<Integer> varied = new java.util.HashSet<>();
+        double[] scores = drawn.scores();
+        int[] groups = drawn.groups();
+        for (int i = 0; i < groups.length; i++) {
+            Double f = first.putIfAbsent(groups[i], scores[i]);
+            if (f != null && f != scores[i]) {
+                varied.add(groups[i]);
+            }
+        }
+        return first.isEmpty() ? 0.0 : (double) varied.size() / first.size();
     }
 
     private static double mean(double[] v) {

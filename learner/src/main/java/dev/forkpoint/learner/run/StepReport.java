@@ -1,10 +1,13 @@
 package dev.forkpoint.learner.run;
 
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * What one RL step reports; the service maps it onto its {@code StepResult}.
+ * What one training step reports: the headline numbers every caller shows (progress line, REST, Prometheus) and
+ * every other metric by its stable name. Metrics are finite: a value that is NaN or infinite is left out (JSON has
+ * neither).
  *
  * @param step            completed steps after this one (1-based)
  * @param reward          mean verifier score of every rollout sampled this step (all generation batches)
@@ -19,7 +22,19 @@ import java.util.Map;
  * @param evalAccuracy    held-out accuracy when this step evaluated, else null
  * @param metrics         every metric by its stable name (verl-compatible where one exists)
  */
-public record RlStep(int step, double reward, double accuracy, double entropy, double kl, double clipfrac,
-                     double tokensPerSecond, long tokensSampled, Duration rolloutTime, Duration updateTime,
-                     Double evalAccuracy, Map<String, Double> metrics) {
+public record StepReport(int step, double reward, double accuracy, double entropy, double kl, double clipfrac,
+                         double tokensPerSecond, long tokensSampled, Duration rolloutTime, Duration updateTime,
+                         Double evalAccuracy, Map<String, Double> metrics) {
+
+    public StepReport {
+        Map<String, Double> finite = new LinkedHashMap<>();
+        if (metrics != null) {
+            metrics.forEach((k, v) -> {
+                if (v != null && Double.isFinite(v)) {
+                    finite.put(k, v);
+                }
+            });
+        }
+        metrics = java.util.Collections.unmodifiableMap(finite);
+    }
 }

@@ -1,25 +1,38 @@
-package dev.forkpoint.trainer.scheduling;
+package dev.forkpoint.learner.run;
 
 import java.nio.file.Path;
 
 /**
- * One open run inside the engine: model, optimiser, sampler and data cursor. Used by one thread, the
- * run's executor, which calls {@link #step()} until {@link #finished()}; cancel and shutdown happen
- * between steps.
+ * One open run: model, optimiser, sampler and data cursor. {@link RunDriver} calls {@link #step()} until
+ * {@link #finished()}; cancel and shutdown happen between steps. Used by one thread.
  */
 public interface TrainingSession extends AutoCloseable {
 
     /** Runs the next step (rollout, update, and evaluation when due). */
-    StepResult step() throws Exception;
+    StepReport step() throws Exception;
 
     /**
-     * Writes a checkpoint of the current state into {@code dir} (created by the caller), atomically
-     * (temp file then rename), and returns where and with which checksum.
+     * Writes a checkpoint of the current state into {@code dir} (which exists), atomically (temp file then
+     * rename), and says where and with which checksum.
      */
     CheckpointRef checkpoint(Path dir) throws Exception;
 
-    /** True when the configured number of steps is done. */
-    boolean finished();
+    /** Steps done, including those before a resume. */
+    int completedSteps();
+
+    /** The configured number of steps. */
+    int totalSteps();
+
+    default boolean finished() {
+        return completedSteps() >= totalSteps();
+    }
+
+    /**
+     * Called once when the last step is done, before the run counts as succeeded: delivers what is still pending
+     * (analytics) and fails when that fails.
+     */
+    default void complete() throws Exception {
+    }
 
     /** The device actually used, e.g. "cpu()" or "gpu(0)", for the run record and the log. */
     String device();

@@ -1,4 +1,4 @@
-package dev.forkpoint.rollout.warmstart;
+package dev.forkpoint.learner.warmstart;
 
 import ai.djl.ndarray.NDManager;
 import dev.forkpoint.rollout.batch.RolloutWorker;

@@ -1,4 +1,4 @@
-package dev.forkpoint.rollout.warmstart;
+package dev.forkpoint.learner.warmstart;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;

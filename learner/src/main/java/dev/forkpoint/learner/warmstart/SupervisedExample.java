@@ -1,4 +1,4 @@
-package dev.forkpoint.rollout.warmstart;
+package dev.forkpoint.learner.warmstart;
 
 import dev.forkpoint.rollout.task.Problem;
 import dev.forkpoint.rollout.task.Task;

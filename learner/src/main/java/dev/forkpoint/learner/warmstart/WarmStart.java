@@ -1,4 +1,4 @@
-package dev.forkpoint.rollout.warmstart;
+package dev.forkpoint.learner.warmstart;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
@@ -6,8 +6,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
 import dev.forkpoint.rollout.checkpoint.PolicyCheckpoint;
-import dev.forkpoint.rollout.optim.AdamW;
-import dev.forkpoint.rollout.optim.GradientClipping;
+import dev.forkpoint.learner.optim.AdamW;
+import dev.forkpoint.learner.optim.OptimizerStep;
 import dev.forkpoint.rollout.policy.DecoderTransformer;
 import dev.forkpoint.rollout.task.Problem;
 import dev.forkpoint.rollout.task.Split;
@@ -34,8 +34,6 @@ public final class WarmStart {
 
     /** Progress lines between evaluations. */
     private static final int LOG_EVERY = 50;
-    /** Non-finite steps in a row after which the run is declared diverged. */
-    private static final int MAX_CONSECUTIVE_SKIPS = 5;
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final WarmStartConfig config;
@@ -88,9 +86,10 @@ public final class WarmStart {
         double lr = 0;
         long step = 0;
         boolean stoppedByBudget = false;
-        int skipped = 0;
-        int consecutiveSkips = 0;
+        int skipped;
         try (NDManager base = NDManager.newBaseManager(policy.device()); AdamW adamW = new AdamW(optim, params)) {
+            OptimizerStep optimizerStep = new OptimizerStep(adamW, config.maxGradNorm(),
+                    "lower the warm start's learning rate (" + config.learningRate() + ")");
             GreedyEvaluation.Result first = evaluate(evaluation, policy, base, 0, start, curve);
             progress.accept(new WarmStartProgress(0, loss, gradNorm, 0, 0, first.accuracy(), seconds(start),
                     first.examples()));
@@ -108,25 +107,14 @@ public final class WarmStart {
                     collector.backward(l);
                     loss = l.getFloat();
                 }
-                // Clip and AdamW update the parameters in place; both turn autograd off themselves.
-                gradNorm = GradientClipping.clipGlobalNorm(params, config.maxGradNorm());
-                boolean finite = Double.isFinite(loss) && Double.isFinite(gradNorm);
-                if (finite) {
-                    lr = adamW.step(params);
-                }
-                if (finite) {
-                    consecutiveSkips = 0;
-                } else {
-                    // A non-finite loss or gradient would turn every parameter into NaN through AdamW: the update
-                    // is skipped (the next step zeroes the gradients) and counted; repeated ones end the run.
-                    skipped++;
-                    if (++consecutiveSkips > MAX_CONSECUTIVE_SKIPS) {
-                        throw new IllegalStateException("warm start: loss " + loss + ", grad norm " + gradNorm
-                                + " at step " + (step + 1) + ", " + consecutiveSkips
-                                + " non-finite steps in a row; lower warmStart.learningRate (" + config.learningRate() + ")");
-                    }
+                OptimizerStep.Result taken = optimizerStep.apply(params, loss);
+                gradNorm = taken.gradNorm();
+                if (taken.skipped()) {
                     progress.accept(new WarmStartProgress(step + 1, loss, gradNorm, lr, 0, Double.NaN, seconds(start),
-                            List.of("update skipped: non-finite loss or gradient (" + skipped + " so far)")));
+                            List.of("update skipped: non-finite loss or gradient (" + optimizerStep.skipped()
+                                    + " so far)")));
+                } else {
+                    lr = taken.learningRate();
                 }
                 step++;
                 long dt = System.nanoTime() - t0;
@@ -144,6 +132,7 @@ public final class WarmStart {
                     windowTokens = 0;
                 }
             }
+            skipped = optimizerStep.skipped();
             if (stoppedByBudget && step > 0 && curve.get(curve.size() - 1).step() != step) {
                 GreedyEvaluation.Result r = evaluate(evaluation, policy, base, step, start, curve);
                 progress.accept(new WarmStartProgress(step, loss, gradNorm, lr,

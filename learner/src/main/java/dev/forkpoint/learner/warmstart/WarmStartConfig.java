@@ -1,4 +1,4 @@
-package dev.forkpoint.rollout.warmstart;
+package dev.forkpoint.learner.warmstart;
 
 import dev.forkpoint.rollout.policy.ModelConfig;
 import dev.forkpoint.rollout.task.TaskConfig;

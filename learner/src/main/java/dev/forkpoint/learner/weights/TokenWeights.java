@@ -12,7 +12,7 @@ public final class TokenWeights {
 
     public static final NamedRegistry<Function<ObjectiveConfig, TokenWeight>> REGISTRY =
             new NamedRegistry<Function<ObjectiveConfig, TokenWeight>>("token weight")
-                    .register("clip_cov", c -> c.clipCov() == null ? null
+                    .register("clipCov", c -> c.clipCov() == null ? null
                             : new ClipCovDetach(c.clipCov().ratio(), c.clipCov().lb(), c.clipCov().ub()))
                     .register("forking", c -> c.forking() == null ? null
                             : new ForkingTokenMask(c.forking().rho(), c.forking().normalizeBySelected()))

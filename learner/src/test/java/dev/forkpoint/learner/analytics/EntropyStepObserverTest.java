@@ -1,4 +1,4 @@
-package dev.forkpoint.trainer.analytics;
+package dev.forkpoint.learner.analytics;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,25 +1,37 @@
-package dev.forkpoint.rollout.warmstart;
+package dev.forkpoint.learner.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
 import dev.forkpoint.rollout.checkpoint.PolicyCheckpoint;
 import dev.forkpoint.rollout.policy.ModelConfig;
-import dev.forkpoint.rollout.task.TaskConfigException;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class WarmStartMainTest {
+class WarmStartCommandTest {
+
+    private static String[] run(int expectedExit, String... args) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int exit = new WarmStartCommand().run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        String o = out.toString(StandardCharsets.UTF_8);
+        String e = err.toString(StandardCharsets.UTF_8);
+        assertEquals(expectedExit, exit, o + e);
+        return new String[] {o, e};
+    }
 
     @Test
     void theCommandTrainsAndWritesACheckpointWithItsTaskConfig(@TempDir Path dir) throws Exception {
         Path out = dir.resolve("base.fpckpt");
-        WarmStartMain.main(new String[] {"--out", out.toString(), "--task", "countdown", "--numbers", "3",
-                "--maxTarget", "30", "--evalSize", "8", "--steps", "3", "--batch", "4", "--layers", "1",
-                "--d-model", "32", "--heads", "2", "--context", "32", "--eval-every", "0"});
+        run(0, "--out", out.toString(), "--task", "countdown", "--numbers", "3", "--maxTarget", "30", "--evalSize",
+                "8", "--steps", "3", "--batch", "4", "--layers", "1", "--d-model", "32", "--heads", "2", "--context",
+                "32", "--eval-every", "0");
         try (PolicyCheckpoint.Loaded loaded = PolicyCheckpoint.load(out, Device.cpu())) {
             assertEquals(new ModelConfig(99, 1, 2, 32, 32, 4), loaded.policy().config());
             assertEquals("3", loaded.metadata().get("warmStart.steps"));
@@ -29,16 +41,14 @@ class WarmStartMainTest {
     }
 
     @Test
-    void badFlagsAreRejectedByName(@TempDir Path dir) {
+    void badFlagsAreRejectedByNameWithExitTwo(@TempDir Path dir) throws Exception {
         String out = dir.resolve("x.fpckpt").toString();
-        TaskConfigException typo = assertThrows(TaskConfigException.class,
-                () -> WarmStartMain.main(new String[] {"--out", out, "--maxNumbr", "9"}));
-        assertTrue(typo.getMessage().contains("maxNumbr"), typo.getMessage());
-        assertEquals("--out: required (path of the checkpoint to write)", assertThrows(IllegalArgumentException.class,
-                () -> WarmStartMain.main(new String[] {"--steps", "3"})).getMessage());
-        assertEquals("--steps = 'many': must be an integer", assertThrows(IllegalArgumentException.class,
-                () -> WarmStartMain.main(new String[] {"--out", out, "--steps", "many"})).getMessage());
-        assertEquals("--steps: missing value", assertThrows(IllegalArgumentException.class,
-                () -> WarmStartMain.main(new String[] {"--out", out, "--steps"})).getMessage());
+        assertTrue(run(2, "--out", out, "--maxNumbr", "9")[1].contains("maxNumbr"));
+        assertTrue(run(2, "--steps", "3")[1].contains("--out: required (path of the checkpoint to write)"));
+        assertTrue(run(2, "--out", out, "--steps", "many")[1].contains("--steps = 'many': must be an integer"));
+        assertTrue(run(2, "--out", out, "--steps")[1].contains("--steps: missing value"));
+        String help = run(0, "--help")[0];
+        assertTrue(help.startsWith("usage: forkpoint warm-start --out FILE"), help);
+        assertTrue(help.contains("--steps N              supervised steps (default 3000)"), help);
     }
 }

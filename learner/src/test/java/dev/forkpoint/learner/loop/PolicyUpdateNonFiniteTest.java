@@ -10,7 +10,8 @@ import ai.djl.ndarray.NDManager;
 import dev.forkpoint.learner.config.ObjectivePreset;
 import dev.forkpoint.learner.objective.PolicyObjective;
 import dev.forkpoint.rollout.batch.RolloutBatch;
-import dev.forkpoint.rollout.optim.AdamW;
+import dev.forkpoint.learner.optim.AdamW;
+import dev.forkpoint.learner.optim.OptimizerStep;
 import dev.forkpoint.rollout.policy.DecoderTransformer;
 import dev.forkpoint.rollout.policy.ModelConfig;
 import java.util.Map;
@@ -36,7 +37,7 @@ class PolicyUpdateNonFiniteTest {
             try (AdamW opt = new AdamW(AdamW.Config.defaults(0.1), policy.parameters())) {
                 PolicyUpdate update = new PolicyUpdate(policy, null, objective, opt, new UpdateSettings(1, 1, 1.0, 1),
                         0);
-                for (int step = 1; step < PolicyUpdate.MAX_CONSECUTIVE_NON_FINITE; step++) {
+                for (int step = 1; step < OptimizerStep.MAX_CONSECUTIVE_NON_FINITE; step++) {
                     Map<String, Double> m = update.update(batch, adv, step, manager);
                     assertEquals(1.0, m.get(PolicyUpdate.NON_FINITE_SKIPPED));
                     assertTrue(!m.containsKey(PolicyUpdate.GRAD_NORM), "no optimiser step was taken");

@@ -1,4 +1,4 @@
-package dev.forkpoint.rollout.optim;
+package dev.forkpoint.learner.optim;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

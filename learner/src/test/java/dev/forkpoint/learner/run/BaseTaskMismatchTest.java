@@ -5,7 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
-import tools.jackson.databind.JsonNode;
+import dev.forkpoint.rollout.task.TaskConfig;
+import dev.forkpoint.rollout.task.Tasks;
 import tools.jackson.databind.json.JsonMapper;
 
 /** A base checkpoint warm-started on the same task with other options is flagged; matching or unrelated ones not. */
@@ -13,8 +14,8 @@ class BaseTaskMismatchTest {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
-    private static JsonNode task(String json) {
-        return JSON.readTree(json);
+    private static TaskConfig task(String json) {
+        return Tasks.parse(json);
     }
 
     @Test

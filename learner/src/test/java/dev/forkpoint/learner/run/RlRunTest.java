@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.forkpoint.learner.cli.RunConfigFiles;
-import dev.forkpoint.trainer.runs.RunConfig;
+import dev.forkpoint.learner.config.ConfigDocuments;
+import dev.forkpoint.learner.config.RunSpec;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -22,8 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
 class RlRunTest {
 
     /** A tiny run: 2 prompts x 4 responses of at most 12 tokens, one mini-batch. */
-    static RunConfig config(String objective, String training) {
-        return RunConfigFiles.parseJson("""
+    static RunSpec config(String objective, String training) {
+        return RunSpec.parse(ConfigDocuments.parseJson("""
                 {"name": "test", "seed": 7, "device": "cpu",
                  "model": {"layers": 1, "heads": 2, "dModel": 16, "contextLength": 32},
                  "task": {"name": "countdown"},
@@ -31,16 +31,16 @@ class RlRunTest {
                  "sampling": {"maxNewTokens": 12},
                  "training": {"steps": 4, "promptsPerStep": 2, "groupSize": 4, "learningRate": 0.01,
                               "evalEvery": 0, "evalSize": 4 %s}}
-                """.formatted(objective, training));
+                """.formatted(objective, training)));
     }
 
     @Test
     void forkingSmokeRunHasFiniteLossChangesParametersAndSelectsRhoOfTheTokens() {
-        RunConfig c = config("{\"preset\": \"FORKING\", \"dynamic_sampling\": null}", "");
+        RunSpec c = config("{\"preset\": \"FORKING\", \"dynamicSampling\": null}", "");
         try (RlRun run = RlRun.open(c, ScriptedTask.containsLowDigit())) {
             Map<String, float[]> before = run.policy().parameterValues();
             for (int s = 1; s <= 3; s++) {
-                RlStep step = run.step();
+                StepReport step = run.step();
                 assertEquals(s, step.step());
                 Map<String, Double> m = step.metrics();
                 assertTrue(Double.isFinite(m.get("actor/loss")), "loss " + m.get("actor/loss"));
@@ -63,7 +63,7 @@ class RlRunTest {
     void resumedRunRepeatsTheUninterruptedSteps(@TempDir Path dir) {
         // HAPO (adaptive temperature statistics carry over), a KL term (reference policy rebuilt), two
         // mini-batches (shuffle) and a warm-up (AdamW step count).
-        RunConfig c = config("{\"preset\": \"HAPO\", \"kl\": {\"kind\": \"k3\", \"coef\": 0.01}}",
+        RunSpec c = config("{\"preset\": \"HAPO\", \"kl\": {\"kind\": \"k3\", \"coef\": 0.01}}",
                 ", \"miniBatches\": 2, \"warmupSteps\": 2");
         int total = 4;
         int split = 2;
@@ -81,7 +81,7 @@ class RlRunTest {
             for (int s = 0; s < split; s++) {
                 resumed.add(comparable(first.step()));
             }
-            first.checkpoint(file);
+            first.save(file);
         }
         Map<String, float[]> finalB;
         try (RlRun second = RlRun.resume(c, ScriptedTask.containsLowDigit(), file)) {
@@ -108,7 +108,7 @@ class RlRunTest {
     }
 
     /** Every metric but wall-clock timings, plus the step's headline numbers. */
-    private static Map<String, Double> comparable(RlStep step) {
+    private static Map<String, Double> comparable(StepReport step) {
         Map<String, Double> m = new TreeMap<>(step.metrics());
         m.keySet().removeIf(k -> k.startsWith("timing/"));
         m.put("step", (double) step.step());
@@ -120,10 +120,10 @@ class RlRunTest {
 
     @Test
     void dynamicSamplingStopsAtTheBoundWhenEveryGroupIsFiltered() {
-        RunConfig c = config("{\"preset\": \"DAPO\"}", ", \"maxGenBatches\": 3");
+        RunSpec c = config("{\"preset\": \"DAPO\"}", ", \"maxGenBatches\": 3");
         try (RlRun run = RlRun.open(c, ScriptedTask.neverCorrect())) {
             Map<String, float[]> before = run.policy().parameterValues();
-            RlStep step = run.step();
+            StepReport step = run.step();
             assertEquals(3.0, step.metrics().get("dynamic_sampling/gen_batches"));
             assertEquals(0.0, step.metrics().get("dynamic_sampling/kept_groups"));
             assertEquals(1.0, step.metrics().get("dynamic_sampling/update_skipped"));
@@ -139,9 +139,9 @@ class RlRunTest {
     @Test
     void dapoOverlongShapingIsApplied() {
         // Lbuf = Lmax = 12 and factor 1: R = score - len / 12 for every response; the verifier always says 0.
-        RunConfig c = config("""
-                {"preset": "DAPO", "dynamic_sampling": null,
-                 "overlong": {"max_response_length": 12, "overlong_buffer": 12, "penalty_factor": 1.0}}""", "");
+        RunSpec c = config("""
+                {"preset": "DAPO", "dynamicSampling": null,
+                 "overlong": {"maxResponseLength": 12, "overlongBuffer": 12, "penaltyFactor": 1.0}}""", "");
         try (RlRun run = RlRun.open(c, ScriptedTask.neverCorrect())) {
             Map<String, Double> m = run.step().metrics();
             assertEquals(0.0, m.get("critic/score/mean"));
@@ -152,7 +152,7 @@ class RlRunTest {
 
     @Test
     void referenceKlIsZeroAtStepOneAndPositiveAfterAnUpdate() {
-        RunConfig c = config("{\"preset\": \"GRPO\"}", "");
+        RunSpec c = config("{\"preset\": \"GRPO\"}", "");
         try (RlRun run = RlRun.open(c, ScriptedTask.containsLowDigit())) {
             Map<String, Double> first = run.step().metrics();
             assertNotNull(first.get("actor/kl_loss"), "GRPO has a k3 KL term");
@@ -167,7 +167,7 @@ class RlRunTest {
     /** training.lrSchedule reaches the optimiser: one update per step, cosine over the run's 4 updates. */
     @Test
     void cosineScheduleDecaysTheLearningRateOverTheRun() {
-        RunConfig c = config("{\"preset\": \"DR_GRPO\"}", ", \"lrSchedule\": \"cosine\", \"minLrRatio\": 0.1");
+        RunSpec c = config("{\"preset\": \"DR_GRPO\"}", ", \"lrSchedule\": \"cosine\", \"minLrRatio\": 0.1");
         try (RlRun run = RlRun.open(c, ScriptedTask.containsLowDigit())) {
             for (int s = 1; s <= 4; s++) {
                 double progress = (s - 1) / 4.0;
@@ -179,7 +179,7 @@ class RlRunTest {
 
     @Test
     void evaluationIsGreedyAndRepeatable() {
-        RunConfig c = config("{\"preset\": \"GRPO\"}", "");
+        RunSpec c = config("{\"preset\": \"GRPO\"}", "");
         try (RlRun run = RlRun.open(c, ScriptedTask.containsLowDigit())) {
             double a = run.evaluate().accuracy();
             double b = run.evaluate().accuracy();
@@ -195,12 +195,12 @@ class RlRunTest {
      */
     @Test
     void theRewardedBehaviourBecomesMoreFrequent() {
-        RunConfig c = RunConfigFiles.parseJson("""
+        RunSpec c = RunSpec.parse(ConfigDocuments.parseJson("""
                 {"seed": 11, "device": "cpu",
                  "model": {"layers": 1, "heads": 2, "dModel": 16, "contextLength": 32},
                  "objective": {"preset": "DR_GRPO"}, "sampling": {"maxNewTokens": 6},
                  "training": {"steps": 12, "promptsPerStep": 4, "groupSize": 8, "learningRate": 0.03,
-                              "evalEvery": 0}}""");
+                              "evalEvery": 0}}"""));
         double first = 0;
         double last = 0;
         try (RlRun run = RlRun.open(c, ScriptedTask.containsLowDigit())) {

@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.forkpoint.learner.cli.RunConfigFiles;
-import dev.forkpoint.rollout.warmstart.WarmStartResult;
-import dev.forkpoint.trainer.runs.RunConfig;
+import dev.forkpoint.learner.config.ConfigDocuments;
+import dev.forkpoint.learner.warmstart.WarmStartResult;
+import dev.forkpoint.learner.config.RunSpec;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
@@ -21,9 +21,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class RlRunWarmStartTest {
 
-    static RunConfig config(int warmStartSteps) {
+    static RunSpec config(int warmStartSteps) {
         // GRPO: a k3 KL term against the reference policy, which must be the warm-started one.
-        return RunConfigFiles.parseJson("""
+        return RunSpec.parse(ConfigDocuments.parseJson("""
                 {"name": "warm", "seed": 3, "device": "cpu",
                  "model": {"layers": 1, "heads": 2, "dModel": 16, "contextLength": 32,
                            "warmStart": {"steps": %d, "batchSize": 8, "learningRate": 0.01}},
@@ -32,7 +32,7 @@ class RlRunWarmStartTest {
                  "sampling": {"maxNewTokens": 12},
                  "training": {"steps": 2, "promptsPerStep": 2, "groupSize": 4, "learningRate": 0.01,
                               "evalEvery": 0, "evalSize": 4}}
-                """.formatted(warmStartSteps));
+                """.formatted(warmStartSteps)));
     }
 
     @Test
@@ -42,7 +42,7 @@ class RlRunWarmStartTest {
             assertTrue(plain.warmStart().isEmpty(), "steps 0: no warm start");
             untrained = plain.policy().parameterValues();
         }
-        RunConfig c = config(4);
+        RunSpec c = config(4);
         Path file = dir.resolve("step-1.fpckpt");
         Map<String, Double> uninterruptedStep2;
         Map<String, float[]> atCheckpoint;
@@ -53,11 +53,11 @@ class RlRunWarmStartTest {
             Map<String, float[]> warmed = fresh.policy().parameterValues();
             assertTrue(warmed.keySet().stream().anyMatch(k -> !Arrays.equals(warmed.get(k), untrained.get(k))),
                     "the warm start must change the seed-initialised policy");
-            RlStep first = fresh.step();
+            StepReport first = fresh.step();
             assertEquals(4.0, first.metrics().get("warm_start/steps"));
-            fresh.checkpoint(file);
+            fresh.save(file);
             atCheckpoint = fresh.policy().parameterValues();
-            RlStep second = fresh.step();
+            StepReport second = fresh.step();
             assertFalse(second.metrics().containsKey("warm_start/steps"), "reported once, with step 1");
             // Untrained-ish groups all score 0, so the policy may still equal its reference here (kl_loss 0); a
             // resumed run with the seed-initialised reference instead would then show kl_loss > 0 (the warm start
@@ -83,7 +83,7 @@ class RlRunWarmStartTest {
         assertTrue(e.getMessage().startsWith("model.warmStart.steps = 4"), e.getMessage());
     }
 
-    private static Map<String, Double> comparable(RlStep step) {
+    private static Map<String, Double> comparable(StepReport step) {
         Map<String, Double> m = new TreeMap<>(step.metrics());
         m.keySet().removeIf(k -> k.startsWith("timing/"));
         m.put("reward", step.reward());

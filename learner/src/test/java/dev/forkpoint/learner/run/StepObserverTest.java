@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.forkpoint.rollout.batch.RolloutBatch;
 import dev.forkpoint.rollout.tokenizer.Tokenizer;
-import dev.forkpoint.trainer.runs.RunConfig;
+import dev.forkpoint.learner.config.RunSpec;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -51,7 +51,7 @@ class StepObserverTest {
      */
     @Test
     void updateEntropyOfTheFirstEpochEqualsHOldAndCovarianceFactorsPerResponse() {
-        RunConfig c = RlRunTest.config("{\"preset\": \"GRPO\"}", ", \"ppoEpochs\": 2, \"miniBatches\": 1");
+        RunSpec c = RlRunTest.config("{\"preset\": \"GRPO\"}", ", \"ppoEpochs\": 2, \"miniBatches\": 1");
         Recording rec = new Recording();
         try (RlRun run = RlRun.open(c, ScriptedTask.containsLowDigit())) {
             run.observe(rec);
@@ -104,7 +104,7 @@ class StepObserverTest {
 
     @Test
     void anObserverFailureFailsTheStepWithItsReason() {
-        RunConfig c = RlRunTest.config("{\"preset\": \"GRPO\"}", "");
+        RunSpec c = RlRunTest.config("{\"preset\": \"GRPO\"}", "");
         try (RlRun run = RlRun.open(c, ScriptedTask.containsLowDigit())) {
             run.observe(new Recording() {
                 @Override
@@ -119,7 +119,7 @@ class StepObserverTest {
 
     @Test
     void withoutAnObserverTheStepIsUnchanged() {
-        RunConfig c = RlRunTest.config("{\"preset\": \"GRPO\"}", "");
+        RunSpec c = RlRunTest.config("{\"preset\": \"GRPO\"}", "");
         double observed;
         double plain;
         try (RlRun run = RlRun.open(c, ScriptedTask.containsLowDigit())) {

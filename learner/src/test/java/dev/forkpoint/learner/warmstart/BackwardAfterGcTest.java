@@ -1,4 +1,4 @@
-package dev.forkpoint.rollout.warmstart;
+package dev.forkpoint.learner.warmstart;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,7 +8,7 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
-import dev.forkpoint.rollout.optim.AdamW;
+import dev.forkpoint.learner.optim.AdamW;
 import dev.forkpoint.rollout.policy.DecoderTransformer;
 import dev.forkpoint.rollout.policy.ModelConfig;
 import dev.forkpoint.rollout.task.Split;

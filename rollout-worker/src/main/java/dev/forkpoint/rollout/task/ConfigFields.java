@@ -106,6 +106,18 @@ public final class ConfigFields {
         return s;
     }
 
+    public boolean bool(String key, boolean defaultValue) {
+        known.add(key);
+        Object v = values.get(key);
+        if (v == null) {
+            return defaultValue;
+        }
+        if (!(v instanceof Boolean b)) {
+            throw invalid(key, v, "must be true or false");
+        }
+        return b;
+    }
+
     public String requiredString(String key) {
         String s = string(key, null);
         if (s == null) {

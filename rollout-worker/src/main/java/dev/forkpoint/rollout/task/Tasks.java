@@ -7,6 +7,7 @@ import dev.forkpoint.rollout.task.countdown.CountdownTask;
 import dev.forkpoint.rollout.task.jsonl.JsonlConfig;
 import dev.forkpoint.rollout.task.jsonl.JsonlTask;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
@@ -14,19 +15,26 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The task registry: the config's {@code name} is the key. Adding a task is one {@link #register} line
- * with its config parser and its constructor.
+ * The task registry: the config's {@code name} is the key. Adding a task is one {@link #register} call
+ * with its config parser, its constructor and its description.
  */
 public final class Tasks {
 
+    /**
+     * What a user needs to know to write a task's config: its keys with their defaults ({@code null} for an
+     * optional key without one), the keys that must be given, and what the task is.
+     */
+    public record Description(String name, String help, Map<String, Object> defaults, List<String> required) {
+    }
+
     private record Entry<C extends TaskConfig>(Class<C> type, Function<ConfigFields, C> parser,
-                                               Function<C, Task> factory) {
+                                               Function<C, Task> factory, Description description) {
         Task create(TaskConfig config) {
             return factory.apply(type.cast(config));
         }
     }
 
-    private static final Map<String, Entry<?>> REGISTRY = new LinkedHashMap<>();
+    private static final Map<String, Entry<?>> REGISTRY = java.util.Collections.synchronizedMap(new LinkedHashMap<>());
 
     /** Built on first JSON use only: parsing a Map config needs no Jackson. */
     private static final class Json {
@@ -34,22 +42,60 @@ public final class Tasks {
     }
 
     static {
-        register(ArithmeticConfig.NAME, ArithmeticConfig.class, ArithmeticConfig::parse, ArithmeticTask::new);
-        register(CountdownConfig.NAME, CountdownConfig.class, CountdownConfig::parse, CountdownTask::new);
-        register(JsonlConfig.NAME, JsonlConfig.class, JsonlConfig::parse, JsonlTask::new);
+        register(ArithmeticConfig.NAME, ArithmeticConfig.class, ArithmeticConfig::parse, ArithmeticTask::new,
+                "Multi-digit addition, subtraction and multiplication with worked column-wise solutions; the answer "
+                        + "is verified exactly.", fields(ArithmeticConfig.defaults()), List.of());
+        register(CountdownConfig.NAME, CountdownConfig.class, CountdownConfig::parse, CountdownTask::new,
+                "Reach the target with + - * / and parentheses, using each given number at most once; the "
+                        + "equation is parsed and checked exactly.", fields(CountdownConfig.defaults()), List.of());
+        Map<String, Object> jsonl = new LinkedHashMap<>();
+        jsonl.put("path", null);
+        jsonl.put("seed", 0L);
+        jsonl.put("evalSize", null);
+        register(JsonlConfig.NAME, JsonlConfig.class, JsonlConfig::parse, JsonlTask::new,
+                "Your own problems: a JSONL file of {\"prompt\": ..., \"answer\": ...} lines, scored by the math-answer "
+                        + "verifier; evalSize defaults to a tenth of the distinct prompts.", jsonl, List.of("path"));
     }
 
     private Tasks() {
     }
 
-    private static <C extends TaskConfig> void register(String name, Class<C> type, Function<ConfigFields, C> parser,
-                                                        Function<C, Task> factory) {
-        REGISTRY.put(name, new Entry<>(type, parser, factory));
+    /**
+     * Adds a task under {@code name}: the parser reads its config (and rejects unknown keys), the factory builds it,
+     * and the description documents it. Register before configs naming it are read; a name is registered once.
+     */
+    public static synchronized <C extends TaskConfig> void register(String name, Class<C> type,
+                                                                    Function<ConfigFields, C> parser,
+                                                                    Function<C, Task> factory, String help,
+                                                                    Map<String, Object> defaults,
+                                                                    List<String> required) {
+        if (REGISTRY.containsKey(name)) {
+            throw new IllegalStateException("task '" + name + "' is already registered");
+        }
+        REGISTRY.put(name, new Entry<>(type, parser, factory,
+                new Description(name, help, java.util.Collections.unmodifiableMap(defaults), required)));
+    }
+
+    /** A config record's components by name, as its parser reads them. */
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> fields(TaskConfig config) {
+        Map<String, Object> m = new LinkedHashMap<>(Json.MAPPER.convertValue(config, Map.class));
+        m.remove("name");
+        return m;
+    }
+
+    /** Every registered task, in registry order. */
+    public static List<Description> descriptions() {
+        synchronized (REGISTRY) {
+            return REGISTRY.values().stream().map(Entry::description).toList();
+        }
     }
 
     /** Registered task names, in registry order. */
     public static Set<String> names() {
-        return REGISTRY.keySet();
+        synchronized (REGISTRY) {
+            return java.util.Collections.unmodifiableSet(new java.util.LinkedHashSet<>(REGISTRY.keySet()));
+        }
     }
 
     /** Validates a {@code task} config section; every error names the field. */

@@ -32,13 +32,8 @@ class AdaptiveTemperatureGoldenTest {
 
     @TestFactory
     Stream<DynamicTest> samplingGoldenVectors() throws IOException {
-        Path dir = GoldenVectors.subfolder("sampling");
-        List<Path> files;
-        try (Stream<Path> listing = Files.list(dir)) {
-            files = listing.filter(p -> p.getFileName().toString().endsWith(".json")).sorted().toList();
-        }
-        assertFalse(files.isEmpty(), "no golden vector in " + dir);
-        return files.stream().map(f -> DynamicTest.dynamicTest(f.getFileName().toString(), () -> check(f)));
+        return GoldenVectors.files("sampling").stream()
+                .map(f -> DynamicTest.dynamicTest("sampling/" + f.getFileName(), f.toUri(), () -> check(f)));
     }
 
     private static void check(Path file) throws IOException {

@@ -1,39 +1,58 @@
 package dev.forkpoint.rollout.testing;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
+import java.util.List;
+import java.util.stream.Stream;
 
 /**
- * Where the golden vectors are: system property {@code forkpoint.golden.dir}, else the first
- * {@code shared/testdata/golden} found walking up from the working directory (also when the property names
- * a folder that does not exist). Shared with trainer-service's golden tests through this module's test-jar.
+ * The golden vectors (docs/algorithms.md, "Golden vectors"): the folder in system property
+ * {@code forkpoint.golden.dir} (the build sets it to the repository's {@code testdata/golden};
+ * {@code -Dforkpoint.golden.dir=DIR} runs other vectors of the same format), else the repository's
+ * {@code testdata/golden} found walking up from the working directory (an IDE run). Shared with the learner's golden
+ * tests through this module's test-jar.
  */
 public final class GoldenVectors {
+
+    public static final String PROPERTY = "forkpoint.golden.dir";
+    private static final String IN_REPOSITORY = "testdata/golden";
 
     private GoldenVectors() {
     }
 
-    /** The folder {@code name} (sampling, objectives, shaping) of the golden vectors. */
-    public static Path subfolder(String name) {
-        String property = System.getProperty("forkpoint.golden.dir");
-        if (property != null && !property.isBlank()) {
-            Path dir = Paths.get(property).resolve(name);
-            if (Files.isDirectory(dir)) {
-                return dir;
+    /** The golden-vector root in use. */
+    public static Path root() {
+        return TestData.folder(PROPERTY, IN_REPOSITORY);
+    }
+
+    /**
+     * The {@code *.json} vectors of {@code subfolder} (sampling, objectives, shaping), sorted by name. The
+     * repository's own copy must have every subfolder and at least one vector in it; a folder given with
+     * {@code -Dforkpoint.golden.dir} may leave a subfolder out (its tests are then not run, and that is printed).
+     */
+    public static List<Path> files(String subfolder) {
+        Path root = root();
+        Path dir = root.resolve(subfolder);
+        boolean own = TestData.isRepositoryCopy(root, IN_REPOSITORY);
+        if (!Files.isDirectory(dir)) {
+            if (own) {
+                throw new IllegalStateException("golden vectors: " + dir + " is missing from the repository");
             }
-            // The build's default is relative to the project root, which is wrong in a git worktree kept
-            // elsewhere; the walk below still finds the vectors. Say so rather than failing.
-            System.err.println("forkpoint.golden.dir = " + property + ": has no folder " + name
-                    + "; searching upwards from the working directory");
+            System.err.println("golden vectors: " + root + " has no " + subfolder + "/ folder; none of those run");
+            return List.of();
         }
-        for (Path p = Paths.get("").toAbsolutePath(); p != null; p = p.getParent()) {
-            Path dir = p.resolve("shared/testdata/golden").resolve(name);
-            if (Files.isDirectory(dir)) {
-                return dir;
-            }
+        List<Path> files;
+        try (Stream<Path> s = Files.list(dir)) {
+            files = s.filter(p -> p.getFileName().toString().endsWith(".json")).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
-        throw new IllegalStateException("golden vectors not found: set -Dforkpoint.golden.dir or run below a folder"
-                + " that contains shared/testdata/golden/" + name);
+        if (files.isEmpty()) {
+            throw new IllegalStateException("golden vectors: no *.json in " + dir);
+        }
+        System.out.println("golden vectors: " + files.size() + " in " + dir);
+        return files;
     }
 }

@@ -1,6 +1,7 @@
 package dev.forkpoint.trainer.analytics;
 
 import dev.forkpoint.analytics.stats.StepEntropySummarizer;
+import dev.forkpoint.learner.analytics.EntropyStepObserver;
 import dev.forkpoint.analytics.store.EntropyStatsWriter;
 import dev.forkpoint.analytics.store.SampleRetention;
 import dev.forkpoint.analytics.store.StoringEntropySink;

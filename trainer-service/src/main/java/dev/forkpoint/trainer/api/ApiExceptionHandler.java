@@ -1,8 +1,8 @@
 package dev.forkpoint.trainer.api;
 
-import dev.forkpoint.trainer.runs.FieldErrors;
+import dev.forkpoint.learner.config.FieldError;
+import dev.forkpoint.learner.config.InvalidConfigException;
 import dev.forkpoint.trainer.runs.IdempotencyKeyReusedException;
-import dev.forkpoint.trainer.runs.InvalidRunConfigException;
 import dev.forkpoint.trainer.runs.RunNotFoundException;
 import dev.forkpoint.trainer.runs.RunStateConflictException;
 import org.springframework.http.HttpHeaders;
@@ -31,19 +31,20 @@ import java.util.stream.Collectors;
 @RestControllerAdvice
 class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 
-    @ExceptionHandler(InvalidRunConfigException.class)
-    ProblemDetail invalidConfig(InvalidRunConfigException e) {
+    /** The learner's config parser refused the document; the same messages {@code forkpoint train} prints. */
+    @ExceptionHandler(InvalidConfigException.class)
+    ProblemDetail invalidConfig(InvalidConfigException e) {
         return badRequest("Invalid run config", e.errors());
     }
 
     @ExceptionHandler(InvalidParameterException.class)
     ProblemDetail invalidParameter(InvalidParameterException e) {
-        return badRequest("Invalid request parameter", List.of(new FieldErrors.FieldError(e.field(), e.getMessage())));
+        return badRequest("Invalid request parameter", List.of(new FieldError(e.field(), e.getMessage())));
     }
 
     @ExceptionHandler(MethodArgumentTypeMismatchException.class)
     ProblemDetail typeMismatch(MethodArgumentTypeMismatchException e) {
-        return badRequest("Invalid request parameter", List.of(new FieldErrors.FieldError(e.getName(),
+        return badRequest("Invalid request parameter", List.of(new FieldError(e.getName(),
                 e.getName() + " = '" + e.getValue() + "': not a valid " + typeName(e.getRequiredType()))));
     }
 
@@ -51,7 +52,7 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     @ExceptionHandler(IdempotencyKeyReusedException.class)
     ProblemDetail idempotencyKeyReused(IdempotencyKeyReusedException e) {
         ProblemDetail problem = problem(HttpStatus.UNPROCESSABLE_CONTENT, "Idempotency-Key reused", e.getMessage());
-        problem.setProperty("errors", List.of(new FieldErrors.FieldError("Idempotency-Key", e.getMessage())));
+        problem.setProperty("errors", List.of(new FieldError("Idempotency-Key", e.getMessage())));
         problem.setProperty("runId", e.existingRunId());
         return problem;
     }
@@ -79,7 +80,7 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
         JacksonException json = cause(e, JacksonException.class);
         if (json == null) {
             return ResponseEntity.badRequest().body(badRequest("Unreadable request body",
-                    List.of(new FieldErrors.FieldError("body", "missing or unreadable request body"))));
+                    List.of(new FieldError("body", "missing or unreadable request body"))));
         }
         String field = path(json);
         String message;
@@ -97,7 +98,7 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
             message = field + ": " + json.getOriginalMessage();
         }
         return ResponseEntity.badRequest().body(badRequest("Invalid run config",
-                List.of(new FieldErrors.FieldError(field, message))));
+                List.of(new FieldError(field, message))));
     }
 
     private static String path(JacksonException e) {
@@ -124,9 +125,9 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
         return null;
     }
 
-    private static ProblemDetail badRequest(String title, List<FieldErrors.FieldError> errors) {
+    private static ProblemDetail badRequest(String title, List<FieldError> errors) {
         ProblemDetail problem = problem(HttpStatus.BAD_REQUEST, title,
-                errors.stream().map(FieldErrors.FieldError::message).collect(Collectors.joining("; ")));
+                errors.stream().map(FieldError::message).collect(Collectors.joining("; ")));
         problem.setProperty("errors", errors);
         return problem;
     }

@@ -1,26 +1,39 @@
 package dev.forkpoint.trainer.api;
 
-import dev.forkpoint.trainer.runs.PresetCatalog;
-import org.springframework.beans.factory.ObjectProvider;
+import dev.forkpoint.learner.config.ObjectivePreset;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
-import java.util.List;
-
-/** The objective presets with their defaults, as the learner's {@link PresetCatalog} lists them. */
+/** The objective presets, straight from the learner's declaration of them. */
 @RestController
 class PresetsController {
 
-    private final ObjectProvider<PresetCatalog> catalog;
-
-    PresetsController(ObjectProvider<PresetCatalog> catalog) {
-        this.catalog = catalog;
+    /**
+     * One preset.
+     *
+     * @param name        what to write in {@code objective.preset} (any case)
+     * @param description what it is and where it comes from
+     * @param overrides   the keys it sets over the objective's defaults, as a user would write them
+     * @param config      the full objective it gives: every key, parts that are off as null
+     */
+    record PresetView(String name, String description, Map<String, Object> overrides, Map<String, Object> config) {
     }
 
-    /** Empty until a {@link PresetCatalog} bean (the learner) is wired. */
+    private static final List<PresetView> PRESETS = Arrays.stream(ObjectivePreset.values())
+            .map(p -> new PresetView(p.name(), p.description(), p.overrides(), withoutPreset(p)))
+            .toList();
+
+    private static Map<String, Object> withoutPreset(ObjectivePreset p) {
+        Map<String, Object> doc = new java.util.LinkedHashMap<>(p.config().toDocument());
+        doc.remove("preset");
+        return doc;
+    }
+
     @GetMapping("/api/v1/presets")
-    List<PresetCatalog.Preset> presets() {
-        PresetCatalog presets = catalog.getIfAvailable();
-        return presets == null ? List.of() : presets.presets();
+    List<PresetView> presets() {
+        return PRESETS;
     }
 }

@@ -3,11 +3,10 @@ package dev.forkpoint.trainer.api;
 import dev.forkpoint.trainer.checkpoints.CheckpointRecord;
 import dev.forkpoint.trainer.checkpoints.CheckpointRepository;
 import dev.forkpoint.trainer.runs.Run;
-import dev.forkpoint.trainer.runs.RunConfig;
 import dev.forkpoint.trainer.runs.RunRepository;
 import dev.forkpoint.trainer.runs.RunService;
 import dev.forkpoint.trainer.runs.RunStatus;
-import dev.forkpoint.trainer.runs.StepRecord;
+import dev.forkpoint.learner.run.StepRecord;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -20,8 +19,13 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.util.UriComponentsBuilder;
 
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import java.net.URI;
 import java.util.List;
+import java.util.Map;
 
 /** HTTP mapping of the run lifecycle; the logic lives in {@link RunService}. */
 @RestController
@@ -43,7 +47,29 @@ class RunsController {
      * before; with a repeated key and a different config, 422 naming Idempotency-Key.
      */
     @PostMapping
-    ResponseEntity<RunView> create(@RequestBody RunConfig config,
+    @Operation(summary = "Queue a run",
+            requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true,
+                    description = "The run config; every key has a default (docs/config-reference.md).",
+                    content = @Content(mediaType = "application/json",
+                            schema = @Schema(ref = OpenApiDescription.RUN_CONFIG_SCHEMA))),
+            responses = {
+                @ApiResponse(responseCode = "201", description = "Queued; Location names the run",
+                        content = @Content(schema = @Schema(implementation = RunView.class))),
+                @ApiResponse(responseCode = "200", description = "A repeated Idempotency-Key with the same config: the "
+                        + "run created before", content = @Content(schema = @Schema(implementation = RunView.class))),
+                @ApiResponse(responseCode = "400", description = "Invalid config: errors[] names each field",
+                        content = @Content(mediaType = "application/problem+json",
+                                schema = @Schema(ref = OpenApiDescription.PROBLEM_SCHEMA))),
+                @ApiResponse(responseCode = "401", description = "Missing or wrong bearer token",
+                        content = @Content(mediaType = "application/problem+json",
+                                schema = @Schema(ref = OpenApiDescription.PROBLEM_SCHEMA))),
+                @ApiResponse(responseCode = "413", description = "Body larger than forkpoint.api.max-request-bytes",
+                        content = @Content(mediaType = "application/problem+json",
+                                schema = @Schema(ref = OpenApiDescription.PROBLEM_SCHEMA))),
+                @ApiResponse(responseCode = "422", description = "The Idempotency-Key was used with another config",
+                        content = @Content(mediaType = "application/problem+json",
+                                schema = @Schema(ref = OpenApiDescription.PROBLEM_SCHEMA)))})
+    ResponseEntity<RunView> create(@RequestBody Map<String, Object> config,
                                    @RequestHeader(value = "Idempotency-Key", required = false) String idempotencyKey,
                                    UriComponentsBuilder uri) {
         if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > 200)) {

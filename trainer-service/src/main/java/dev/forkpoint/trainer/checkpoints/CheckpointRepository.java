@@ -1,6 +1,6 @@
 package dev.forkpoint.trainer.checkpoints;
 
-import dev.forkpoint.trainer.scheduling.CheckpointRef;
+import dev.forkpoint.learner.run.CheckpointRef;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 

@@ -1,8 +1,8 @@
 package dev.forkpoint.trainer.demo;
 
-import dev.forkpoint.learner.cli.RunConfigFiles;
+import dev.forkpoint.learner.config.ConfigDocuments;
+import dev.forkpoint.learner.config.RunSpec;
 import dev.forkpoint.trainer.ForkpointProperties;
-import dev.forkpoint.trainer.runs.RunConfig;
 import dev.forkpoint.trainer.runs.RunRepository;
 import dev.forkpoint.trainer.runs.RunService;
 import dev.forkpoint.trainer.security.SecurityProperties;
@@ -18,7 +18,7 @@ import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
 /**
- * The README's main command (issue 4, item 7): once the service is up and its database holds no run yet, it
+ * The README's main command: once the service is up and its database holds no run yet, it
  * submits the short demo run of {@code demo/countdown-demo.yaml} through {@link RunService}, the path of
  * {@code POST /api/v1/runs}, and logs how to watch it. A database with runs (a restart, or a user's own runs)
  * gets no second demo; the idempotency key guards against two instances starting together.
@@ -67,12 +67,12 @@ public class DemoRun {
     }
 
     /** The demo's run config, from the packaged {@value #RESOURCE}. */
-    static RunConfig demoConfig() {
+    static RunSpec demoConfig() {
         try (InputStream in = DemoRun.class.getClassLoader().getResourceAsStream(RESOURCE)) {
             if (in == null) {
                 throw new IllegalStateException("missing resource " + RESOURCE);
             }
-            return RunConfigFiles.parseYaml(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            return RunSpec.parse(ConfigDocuments.parseYaml(new String(in.readAllBytes(), StandardCharsets.UTF_8)));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

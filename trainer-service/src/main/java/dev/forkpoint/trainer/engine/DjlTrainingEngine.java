@@ -1,16 +1,21 @@
 package dev.forkpoint.trainer.engine;
 
+import dev.forkpoint.learner.config.RunSpec;
+import dev.forkpoint.learner.run.CheckpointFiles;
+import dev.forkpoint.learner.run.CheckpointRef;
 import dev.forkpoint.learner.run.RlRun;
+import dev.forkpoint.learner.run.TrainingSession;
 import dev.forkpoint.trainer.analytics.EntropyAnalytics;
-import dev.forkpoint.trainer.runs.RunConfig;
-import dev.forkpoint.trainer.scheduling.CheckpointRef;
 import dev.forkpoint.trainer.scheduling.TrainingEngine;
-import dev.forkpoint.trainer.scheduling.TrainingSession;
 import java.util.Optional;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.stereotype.Component;
 
-/** Opens {@link RlRun} sessions for the scheduler; a resume verifies the checkpoint's SHA-256 first. */
+/**
+ * Opens the learner's {@link RlRun} sessions for the scheduler, with the service's entropy analytics attached; a
+ * resume verifies the checkpoint's SHA-256 and step against the database's record first. Active unless
+ * {@code forkpoint.engine=none} (the service's integration tests use that with their own engine).
+ */
 @Component
 @ConditionalOnProperty(prefix = "forkpoint", name = "engine", havingValue = "djl", matchIfMissing = true)
 public class DjlTrainingEngine implements TrainingEngine {
@@ -24,20 +29,20 @@ public class DjlTrainingEngine implements TrainingEngine {
     }
 
     /** Every run streams its token entropies to entropy-analytics unless {@code forkpoint.analytics.enabled=false}. */
-    private TrainingSession session(long runId, RlRun run) {
+    private TrainingSession observed(long runId, RlRun run) {
         if (analytics != null && analytics.enabled()) {
             run.observe(analytics.open(runId));
         } else {
             log.info("run {}: entropy analytics are off (forkpoint.analytics.enabled=false or no analytics"
                     + " configured)", runId);
         }
-        return new DjlTrainingSession(run);
+        return run;
     }
 
     @Override
-    public TrainingSession open(long runId, RunConfig config, Optional<CheckpointRef> resumeFrom) throws Exception {
+    public TrainingSession open(long runId, RunSpec config, Optional<CheckpointRef> resumeFrom) throws Exception {
         if (resumeFrom.isEmpty()) {
-            return session(runId, RlRun.open(config));
+            return observed(runId, RlRun.open(config));
         }
         CheckpointRef ref = resumeFrom.get();
         String actual = CheckpointFiles.sha256(ref.path());
@@ -51,6 +56,6 @@ public class DjlTrainingEngine implements TrainingEngine {
             throw new IllegalStateException("checkpoint " + ref.path() + " holds step " + run.completedSteps()
                     + " but is recorded as step " + ref.step());
         }
-        return session(runId, run);
+        return observed(runId, run);
     }
 }

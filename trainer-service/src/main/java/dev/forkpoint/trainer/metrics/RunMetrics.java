@@ -1,6 +1,6 @@
 package dev.forkpoint.trainer.metrics;
 
-import dev.forkpoint.trainer.scheduling.StepResult;
+import dev.forkpoint.learner.run.StepReport;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
@@ -49,7 +49,7 @@ public class RunMetrics {
         this.clock = clock;
     }
 
-    public void step(long runId, StepResult r) {
+    public void step(long runId, StepReport r) {
         synchronized (this) {
             ended.remove(runId);
         }

@@ -1,5 +1,8 @@
 package dev.forkpoint.trainer.runs;
 
+import dev.forkpoint.learner.config.RunSpec;
+import dev.forkpoint.learner.run.StepRecord;
+import dev.forkpoint.learner.run.StepReport;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -19,10 +22,12 @@ import java.util.Optional;
 public class RunRepository {
 
     private static final String RUN_COLUMNS = "id, name, status, config::text AS config, priority, total_steps, current_step, "
-            + "device, error_reason, cancel_requested, attempts, created_at, started_at, finished_at";
+            + "device, error_reason, notes::text AS notes, cancel_requested, attempts, created_at, started_at, finished_at";
     private static final String STEP_COLUMNS = "step, reward, accuracy, entropy, kl, clipfrac, tokens_per_s, tokens_sampled, "
             + "eval_accuracy, rollout_ms, update_ms, metrics::text AS metrics, recorded_at";
     private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
+    };
+    private static final TypeReference<List<String>> STRINGS = new TypeReference<>() {
     };
 
     private final JdbcClient jdbc;
@@ -39,8 +44,8 @@ public class RunRepository {
      * Inserts a QUEUED run; with an idempotency key already used for the same config, returns the existing run's id
      * instead, and with one used for a different config throws {@link IdempotencyKeyReusedException}.
      */
-    public Inserted insert(RunConfig config, String idempotencyKey) {
-        String configJson = json.writeValueAsString(config);
+    public Inserted insert(RunSpec config, String idempotencyKey) {
+        String configJson = json.writeValueAsString(config.toDocument());
         Optional<Long> id = jdbc.sql("""
                         INSERT INTO runs (name, config, priority, total_steps, idempotency_key)
                         VALUES (:name, CAST(:config AS jsonb), :priority, :steps, :key)
@@ -54,7 +59,7 @@ public class RunRepository {
         if (id.isPresent()) {
             return new Inserted(id.get(), true);
         }
-        // Both sides are the validated config with defaults filled in, so jsonb equality compares what would run.
+        // Both sides are canonical documents (every key explicit), so jsonb equality compares what would run.
         Map<String, Object> existing = jdbc.sql("""
                         SELECT id, config = CAST(:config AS jsonb) AS same FROM runs WHERE idempotency_key = :key""")
                 .param("key", idempotencyKey).param("config", configJson).query().singleRow();
@@ -141,9 +146,8 @@ public class RunRepository {
     // ---- transitions made by the scheduler's executors (all guarded by status = 'RUNNING') ----
 
     /** Records a completed step (upsert, so a step redone after a resume replaces its row) and advances the run. */
-    public void recordStep(long runId, int step, Double reward, Double accuracy, Double entropy, Double kl,
-                           Double clipfrac, Double tokensPerSecond, long tokensSampled, Double evalAccuracy,
-                           double rolloutMs, double updateMs, Map<String, ?> metrics) {
+    public void recordStep(long runId, StepReport report) {
+        StepRecord r = StepRecord.of(report, null);
         jdbc.sql("""
                         INSERT INTO run_steps (run_id, step, reward, accuracy, entropy, kl, clipfrac, tokens_per_s,
                                                tokens_sampled, eval_accuracy, rollout_ms, update_ms, metrics)
@@ -154,13 +158,20 @@ public class RunRepository {
                           tokens_per_s = EXCLUDED.tokens_per_s, tokens_sampled = EXCLUDED.tokens_sampled,
                           eval_accuracy = EXCLUDED.eval_accuracy, rollout_ms = EXCLUDED.rollout_ms,
                           update_ms = EXCLUDED.update_ms, metrics = EXCLUDED.metrics, recorded_at = now()""")
-                .param("run", runId).param("step", step).param("reward", reward).param("accuracy", accuracy)
-                .param("entropy", entropy).param("kl", kl).param("clipfrac", clipfrac).param("tps", tokensPerSecond)
-                .param("tokens", tokensSampled).param("eval", evalAccuracy).param("rollout", rolloutMs)
-                .param("update", updateMs).param("metrics", json.writeValueAsString(metrics))
+                .param("run", runId).param("step", r.step()).param("reward", r.reward()).param("accuracy", r.accuracy())
+                .param("entropy", r.entropy()).param("kl", r.kl()).param("clipfrac", r.clipfrac())
+                .param("tps", r.tokensPerSecond()).param("tokens", r.tokensSampled()).param("eval", r.evalAccuracy())
+                .param("rollout", r.rolloutMs()).param("update", r.updateMs())
+                .param("metrics", json.writeValueAsString(r.metrics()))
                 .update();
         jdbc.sql("UPDATE runs SET current_step = :step, updated_at = now() WHERE id = :run")
-                .param("run", runId).param("step", step).update();
+                .param("run", runId).param("step", r.step()).update();
+    }
+
+    /** Appends a note the run made about itself (shown with the run, kept after it ends). */
+    public void addNote(long runId, String note) {
+        jdbc.sql("UPDATE runs SET notes = notes || jsonb_build_array(CAST(:note AS text)), updated_at = now() WHERE id = :run")
+                .param("run", runId).param("note", note).update();
     }
 
     /** Before (re)starting from {@code step}: later step rows belong to the abandoned attempt. */
@@ -190,9 +201,10 @@ public class RunRepository {
 
     private Run mapRun(ResultSet rs, int row) throws SQLException {
         return new Run(rs.getLong("id"), rs.getString("name"), RunStatus.valueOf(rs.getString("status")),
-                json.readValue(rs.getString("config"), RunConfig.class), rs.getInt("priority"),
+                json.readValue(rs.getString("config"), MAP), rs.getInt("priority"),
                 rs.getInt("total_steps"), rs.getInt("current_step"), rs.getString("device"),
-                rs.getString("error_reason"), rs.getBoolean("cancel_requested"), rs.getInt("attempts"),
+                rs.getString("error_reason"), json.readValue(rs.getString("notes"), STRINGS),
+                rs.getBoolean("cancel_requested"), rs.getInt("attempts"),
                 instant(rs.getTimestamp("created_at")), instant(rs.getTimestamp("started_at")),
                 instant(rs.getTimestamp("finished_at")));
     }

@@ -1,35 +1,35 @@
 package dev.forkpoint.trainer.runs;
 
+import dev.forkpoint.learner.config.InvalidConfigException;
+import dev.forkpoint.learner.config.RunSpec;
+import dev.forkpoint.learner.run.StepRecord;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
-
-import java.util.List;
-import java.util.Optional;
 
 /** Creating, reading, cancelling and resuming runs; the scheduler does the training. */
 @Service
 public class RunService {
 
     private final RunRepository runs;
-    private final List<RunConfigValidator> validators;
     private final ApplicationEventPublisher events;
 
-    public RunService(RunRepository runs, List<RunConfigValidator> validators, ApplicationEventPublisher events) {
+    public RunService(RunRepository runs, ApplicationEventPublisher events) {
         this.runs = runs;
-        this.validators = validators;
         this.events = events;
     }
 
-    /** Validates and queues; throws {@link InvalidRunConfigException} naming every offending field. */
-    public RunRepository.Inserted create(RunConfig config, String idempotencyKey) {
-        FieldErrors errors = new FieldErrors();
-        config.validate(errors);
-        for (RunConfigValidator validator : validators) {
-            validator.validate(config, errors);
-        }
-        if (!errors.isEmpty()) {
-            throw new InvalidRunConfigException(errors.list());
-        }
+    /**
+     * Parses a submitted run config document exactly as {@code forkpoint train} parses its file ({@link RunSpec#parse})
+     * and queues it; throws {@link InvalidConfigException} naming every offending field.
+     */
+    public RunRepository.Inserted create(Map<String, ?> document, String idempotencyKey) {
+        return create(RunSpec.parse(document), idempotencyKey);
+    }
+
+    public RunRepository.Inserted create(RunSpec config, String idempotencyKey) {
         RunRepository.Inserted inserted = runs.insert(config, idempotencyKey);
         if (inserted.created()) {
             events.publishEvent(new RunQueuedEvent(inserted.id()));

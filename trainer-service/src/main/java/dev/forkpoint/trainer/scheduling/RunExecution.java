@@ -1,25 +1,29 @@
 package dev.forkpoint.trainer.scheduling;
 
+import dev.forkpoint.learner.config.RunSpec;
+import dev.forkpoint.learner.run.CheckpointRef;
+import dev.forkpoint.learner.run.RunDriver;
+import dev.forkpoint.learner.run.StepReport;
+import dev.forkpoint.learner.run.TrainingSession;
 import dev.forkpoint.trainer.checkpoints.CheckpointRepository;
 import dev.forkpoint.trainer.checkpoints.CheckpointRetention;
 import dev.forkpoint.trainer.metrics.RunMetrics;
 import dev.forkpoint.trainer.runs.Run;
 import dev.forkpoint.trainer.runs.RunRepository;
 import dev.forkpoint.trainer.runs.RunStatus;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Trains one claimed run to a step boundary where it ends: finished (SUCCEEDED), cancelled (CANCELLED),
- * a step or checkpoint threw (FAILED, reason recorded), or the service is stopping (left RUNNING; the
- * next start resumes it from its latest checkpoint).
+ * Trains one claimed run with the learner's {@link RunDriver} (the loop {@code forkpoint train} uses too) and
+ * records what happens in Postgres: each step, each checkpoint with the retention rule, notes, and the end
+ * (SUCCEEDED; CANCELLED at a step boundary; FAILED with the reason; or left RUNNING when the service stops, to
+ * resume from the latest checkpoint at the next start).
  */
 final class RunExecution implements Runnable {
 
@@ -58,52 +62,69 @@ final class RunExecution implements Runnable {
         long id = lease.runId();
         try (lease) {
             Run run = runs.find(id).orElseThrow();
-            int every = run.config().training().checkpointEvery();
-            int keep = run.config().training().keepCheckpoints();
+            RunSpec config = run.spec();
+            int keep = config.training().keepCheckpoints();
             int startStep = resumeFrom.map(CheckpointRef::step).orElse(0);
             runs.rewindTo(id, startStep);
-            try (TrainingSession session = engine.open(id, run.config(), resumeFrom)) {
+            try (TrainingSession session = engine.open(id, config, resumeFrom)) {
                 runs.setDevice(id, session.device());
                 log.info("run {} '{}' {} at step {}/{} on {}", id, run.name(),
                         resumeFrom.isPresent() ? "resumed from checkpoint" : "started", startStep,
                         run.totalSteps(), session.device());
-                int lastCheckpoint = startStep;
-                int step = startStep;
-                long loopStart = System.nanoTime();
-                while (!session.finished()) {
-                    if (stopping.getAsBoolean()) {
-                        log.info("run {} paused at step {} for shutdown; it resumes from its latest checkpoint (step {}) at the next start",
-                                id, step, lastCheckpoint);
-                        return;
-                    }
-                    if (runs.cancelRequested(id)) {
-                        if (step > lastCheckpoint) {
-                            checkpoint(id, session, keep); // so a later resume loses no steps
-                        }
-                        runs.finish(id, RunStatus.CANCELLED, "cancelled at step " + step);
+                RunDriver.CheckpointStore store = s -> {
+                    Files.createDirectories(checkpointDir);
+                    CheckpointRef ref = s.checkpoint(checkpointDir);
+                    checkpoints.record(id, ref);
+                    retention.apply(id, keep);
+                    return ref;
+                };
+                RunDriver.Result result = new RunDriver(session, config.training().checkpointEvery(), store,
+                        new RunDriver.Listener() {
+                            @Override
+                            public void stepCompleted(StepReport report, String progressLine) {
+                                runs.recordStep(id, report);
+                                metrics.step(id, report);
+                                log.info("run {} {}", id, progressLine);
+                            }
+
+                            @Override
+                            public void checkpointSaved(CheckpointRef ref, Duration took) {
+                                metrics.checkpoint(id, took);
+                                log.info("run {} checkpoint at step {} -> {} ({} ms)", id, ref.step(), ref.path(),
+                                        took.toMillis());
+                            }
+
+                            @Override
+                            public void note(int step, String note) {
+                                runs.addNote(id, "step " + step + ": " + note);
+                                log.warn("run {}: {}", id, note);
+                            }
+
+                            @Override
+                            public boolean stopRequested() {
+                                return stopping.getAsBoolean();
+                            }
+
+                            @Override
+                            public boolean cancelRequested() {
+                                return runs.cancelRequested(id);
+                            }
+                        }).run();
+                switch (result.outcome()) {
+                    case SUCCEEDED -> {
+                        runs.finish(id, RunStatus.SUCCEEDED, null);
                         metrics.ended(id);
-                        log.info("run {} cancelled at step {}", id, step);
-                        return;
+                        log.info("run {} succeeded after {} steps", id, result.step());
                     }
-                    StepResult r = session.step();
-                    step = r.step();
-                    runs.recordStep(id, step, r.reward(), r.accuracy(), r.entropy(), r.kl(), r.clipfrac(),
-                            r.tokensPerSecond(), r.tokensSampled(), r.evalAccuracy(), millis(r.rolloutTime()),
-                            millis(r.updateTime()), r.metrics());
-                    metrics.step(id, r);
-                    log.info("run {} {}", id, progressLine(r, run.totalSteps(),
-                            eta(loopStart, step - startStep, run.totalSteps() - step)));
-                    if (step % every == 0) {
-                        checkpoint(id, session, keep);
-                        lastCheckpoint = step;
+                    case CANCELLED -> {
+                        runs.finish(id, RunStatus.CANCELLED, "cancelled at step " + result.step());
+                        metrics.ended(id);
+                        log.info("run {} cancelled at step {}", id, result.step());
                     }
+                    case STOPPED -> log.info("run {} paused at step {} for shutdown; it resumes from its latest"
+                            + " checkpoint at the next start", id, result.step());
+                    case BUDGET_REACHED -> throw new IllegalStateException("the service sets no step budget");
                 }
-                if (step > lastCheckpoint) {
-                    checkpoint(id, session, keep);
-                }
-                runs.finish(id, RunStatus.SUCCEEDED, null);
-                metrics.ended(id);
-                log.info("run {} succeeded after {} steps", id, step);
             }
         } catch (Exception | LinkageError e) {
             String reason = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
@@ -115,37 +136,5 @@ final class RunExecution implements Runnable {
                 log.error("run {}: could not record the failure ({}); it stays RUNNING and is recovered at the next poll", id, dbDown.toString());
             }
         }
-    }
-
-    private void checkpoint(long id, TrainingSession session, int keep) throws Exception {
-        long t0 = System.nanoTime();
-        Files.createDirectories(checkpointDir);
-        CheckpointRef ref = session.checkpoint(checkpointDir);
-        checkpoints.record(id, ref);
-        retention.apply(id, keep);
-        Duration took = Duration.ofNanos(System.nanoTime() - t0);
-        metrics.checkpoint(id, took);
-        log.info("run {} checkpoint at step {} -> {} ({} ms)", id, ref.step(), ref.path(), took.toMillis());
-    }
-
-    private static double millis(Duration d) {
-        return d == null ? 0.0 : d.toNanos() / 1e6;
-    }
-
-    /** The headless run's progress line (docs/headless.md), so the service log reads the same. */
-    static String progressLine(StepResult r, int totalSteps, Duration eta) {
-        long s = Math.max(0, eta.toSeconds());
-        String line = String.format(Locale.ROOT,
-                "step %d/%d reward %.4f accuracy %.4f entropy %.4f kl %.6f clipfrac %.4f tokens/s %.0f eta %02d:%02d:%02d",
-                r.step(), totalSteps, r.reward(), r.accuracy(), r.entropy(), r.kl(), r.clipfrac(), r.tokensPerSecond(),
-                s / 3600, (s / 60) % 60, s % 60);
-        return r.evalAccuracy() == null ? line : line + String.format(Locale.ROOT, " eval_accuracy %.4f",
-                r.evalAccuracy());
-    }
-
-    /** Remaining steps times the mean wall time of the steps run so far in this process. */
-    private static Duration eta(long loopStart, int stepsDone, int remaining) {
-        return stepsDone <= 0 ? Duration.ZERO
-                : Duration.ofNanos((System.nanoTime() - loopStart) / stepsDone * Math.max(0, remaining));
     }
 }

@@ -1,5 +1,6 @@
 package dev.forkpoint.trainer.scheduling;
 
+import dev.forkpoint.learner.run.CheckpointRef;
 import dev.forkpoint.trainer.ForkpointProperties;
 import dev.forkpoint.trainer.checkpoints.CheckpointRepository;
 import dev.forkpoint.trainer.checkpoints.CheckpointRetention;

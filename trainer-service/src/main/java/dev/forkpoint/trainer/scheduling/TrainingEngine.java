@@ -1,13 +1,13 @@
 package dev.forkpoint.trainer.scheduling;
 
-import dev.forkpoint.trainer.runs.RunConfig;
-
+import dev.forkpoint.learner.config.RunSpec;
+import dev.forkpoint.learner.run.CheckpointRef;
+import dev.forkpoint.learner.run.TrainingSession;
 import java.util.Optional;
 
 /**
- * Opens training sessions: the rollout worker plus the learner. The scheduler owns when and how many;
- * the engine owns what a step does. Without a bean of this type the service accepts runs and keeps
- * them QUEUED.
+ * Opens training sessions: the rollout worker plus the learner. The scheduler owns when and how many; the engine
+ * owns what a step does. Without a bean of this type the service accepts runs and keeps them QUEUED.
  */
 public interface TrainingEngine {
 
@@ -16,5 +16,5 @@ public interface TrainingEngine {
      * {@link TrainingSession#step()} returns step {@code resumeFrom.step() + 1}, and the steps that follow
      * equal those of an uninterrupted run with the same seed).
      */
-    TrainingSession open(long runId, RunConfig config, Optional<CheckpointRef> resumeFrom) throws Exception;
+    TrainingSession open(long runId, RunSpec config, Optional<CheckpointRef> resumeFrom) throws Exception;
 }

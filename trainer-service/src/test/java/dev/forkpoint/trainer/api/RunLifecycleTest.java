@@ -65,6 +65,20 @@ class RunLifecycleTest extends IntegrationTestBase {
         assertFalse(Files.exists(dir.resolve("step-000006.ckpt")), "deleted checkpoint file still there");
     }
 
+    /** A run whose rollouts never differ in reward says so in its notes (and log), after 20 steps, then every 20. */
+    @Test
+    void aRunWithoutRewardVarianceSaysSoInItsNotes() {
+        long id = client.createRun(fakeRun("no-signal", 45, 50, 0, "\"noRewardSignal\":true"));
+        JsonNode run = client.awaitStatus(id, "SUCCEEDED", WAIT);
+        JsonNode notes = run.get("notes");
+        assertEquals(2, notes.size(), run.toString());
+        assertTrue(notes.get(0).asString().startsWith("step 20: no reward variance in 20 steps (steps 1-20): every"
+                + " response scored 0.000: the policy solves nothing; add a warm start"), notes.get(0).asString());
+        assertTrue(notes.get(1).asString().startsWith("step 40: no reward variance in 40 steps"), notes.toString());
+        long quiet = client.createRun(fakeRun("signal", 25, 50, 0, null));
+        assertEquals(0, client.awaitStatus(quiet, "SUCCEEDED", WAIT).get("notes").size());
+    }
+
     @Test
     void aStepThatThrowsFailsTheRunWithTheReasonAndResumeContinuesFromTheCheckpoint() {
         long id = client.createRun(fakeRun("fails-once", 6, 2, 0, "\"failOnceAtStep\":4"));
@@ -149,8 +163,13 @@ class RunLifecycleTest extends IntegrationTestBase {
         client.awaitStatus(id, "SUCCEEDED", WAIT);
 
         JsonNode presets = client.json(client.get("/api/v1/presets"));
-        assertEquals("DAPO", presets.get(1).get("name").asString());
-        assertEquals(0.28, presets.get(1).get("defaults").get("clip_high").asDouble());
+        assertEquals(8, presets.size());
+        JsonNode dapo = presets.valueStream().filter(p -> p.get("name").asString().equals("DAPO")).findFirst()
+                .orElseThrow();
+        assertEquals(0.28, dapo.get("config").get("clipHigh").asDouble());
+        assertEquals(0.28, dapo.get("overrides").get("clipHigh").asDouble());
+        assertTrue(dapo.get("config").get("forking").isNull(), "a part that is off is an explicit null");
+        assertTrue(dapo.get("config").get("dynamicSampling").isObject());
 
         HttpResponse<String> health = client.get("/actuator/health");
         assertEquals(200, health.statusCode(), health.body());
@@ -175,5 +194,22 @@ class RunLifecycleTest extends IntegrationTestBase {
                 "/api/v1/runs/{id}/metrics", "/api/v1/runs/{id}/checkpoints", "/api/v1/presets")) {
             assertTrue(paths.has(path), "OpenAPI lacks " + path);
         }
+        JsonNode create = paths.get("/api/v1/runs").get("post");
+        for (String code : List.of("201", "200", "400", "401", "413", "422")) {
+            assertTrue(create.get("responses").has(code), "POST /api/v1/runs documents " + code);
+        }
+        assertEquals("#/components/schemas/Problem", create.get("responses").get("400").get("content")
+                .get("application/problem+json").get("schema").get("$ref").asString());
+        assertEquals("#/components/schemas/RunConfig", create.get("requestBody").get("content")
+                .get("application/json").get("schema").get("$ref").asString());
+        assertTrue(paths.get("/api/v1/runs/{id}/cancel").get("post").get("responses").has("409"));
+        JsonNode schemas = client.json(openapi).get("components").get("schemas");
+        JsonNode objective = schemas.get("Objective").get("properties");
+        assertEquals(0.2, objective.get("clipHigh").get("default").asDouble());
+        assertTrue(objective.get("preset").get("enum").toString().contains("KL_COV"));
+        assertTrue(schemas.has("ObjectiveForking"), "each objective part has a typed schema");
+        assertEquals(0.2, schemas.get("ObjectiveForking").get("properties").get("rho").get("default").asDouble());
+        assertEquals(2, schemas.get("Training").get("properties").get("groupSize").get("minimum").asInt() + 1);
+        assertTrue(schemas.get("Task").get("oneOf").size() >= 3, "one schema per registered task");
     }
 }

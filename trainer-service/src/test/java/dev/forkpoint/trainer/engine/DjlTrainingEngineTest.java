@@ -4,11 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.forkpoint.learner.cli.RunConfigFiles;
-import dev.forkpoint.trainer.runs.RunConfig;
-import dev.forkpoint.trainer.scheduling.CheckpointRef;
-import dev.forkpoint.trainer.scheduling.StepResult;
-import dev.forkpoint.trainer.scheduling.TrainingSession;
+import dev.forkpoint.learner.config.ConfigDocuments;
+import dev.forkpoint.learner.config.RunSpec;
+import dev.forkpoint.learner.run.CheckpointFiles;
+import dev.forkpoint.learner.run.CheckpointRef;
+import dev.forkpoint.learner.run.StepReport;
+import dev.forkpoint.learner.run.TrainingSession;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -18,11 +19,11 @@ import org.junit.jupiter.api.io.TempDir;
 /** The Spring-free behaviour of the engine adapter on a tiny countdown run: steps, checkpoint, verified resume. */
 class DjlTrainingEngineTest {
 
-    private static final RunConfig CONFIG = RunConfigFiles.parseJson("""
+    private static final RunSpec CONFIG = RunSpec.parse(ConfigDocuments.parseJson("""
             {"seed": 5, "device": "cpu", "model": {"layers": 1, "heads": 2, "dModel": 16, "contextLength": 32},
              "task": {"name": "countdown", "evalSize": 4}, "objective": {"preset": "GRPO"},
              "sampling": {"maxNewTokens": 8},
-             "training": {"steps": 3, "promptsPerStep": 2, "groupSize": 2, "evalEvery": 2, "evalSize": 4}}""");
+             "training": {"steps": 3, "promptsPerStep": 2, "groupSize": 2, "evalEvery": 2, "evalSize": 4}}"""));
 
     /**
      * Runs on a fresh thread, as the scheduler's executor does: libtorch's grad mode is per thread and on by
@@ -46,13 +47,13 @@ class DjlTrainingEngineTest {
     private static void stepsCheckpointAndResume(Path dir) throws Exception {
         DjlTrainingEngine engine = new DjlTrainingEngine(null);
         CheckpointRef ref;
-        StepResult third;
+        StepReport third;
         try (TrainingSession s = engine.open(1, CONFIG, Optional.empty())) {
             assertEquals("cpu()", s.device());
-            StepResult first = s.step();
+            StepReport first = s.step();
             assertEquals(1, first.step());
             assertEquals(null, first.evalAccuracy());
-            StepResult second = s.step();
+            StepReport second = s.step();
             assertTrue(second.evalAccuracy() != null, "evalEvery = 2");
             ref = s.checkpoint(dir);
             assertEquals(2, ref.step());
@@ -63,7 +64,7 @@ class DjlTrainingEngineTest {
             assertTrue(s.finished());
         }
         try (TrainingSession resumed = engine.open(1, CONFIG, Optional.of(ref))) {
-            StepResult again = resumed.step();
+            StepReport again = resumed.step();
             assertEquals(3, again.step());
             assertEquals(third.reward(), again.reward());
             assertEquals(third.entropy(), again.entropy());

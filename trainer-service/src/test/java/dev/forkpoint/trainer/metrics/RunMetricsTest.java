@@ -1,6 +1,6 @@
 package dev.forkpoint.trainer.metrics;
 
-import dev.forkpoint.trainer.scheduling.StepResult;
+import dev.forkpoint.learner.run.StepReport;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
@@ -42,8 +42,8 @@ class RunMetricsTest {
     private final ManualClock clock = new ManualClock();
     private final RunMetrics metrics = new RunMetrics(registry, new MetricsProperties(Duration.ofMinutes(10)), clock);
 
-    private static StepResult step(int n) {
-        return new StepResult(n, 0.5, 0.5, 1.0, 0.0, 0.0, 100, 10, Duration.ofMillis(5), Duration.ofMillis(5),
+    private static StepReport step(int n) {
+        return new StepReport(n, 0.5, 0.5, 1.0, 0.0, 0.0, 100, 10, Duration.ofMillis(5), Duration.ofMillis(5),
                 null, Map.of());
     }
 

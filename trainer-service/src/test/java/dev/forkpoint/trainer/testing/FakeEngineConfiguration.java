@@ -1,25 +1,18 @@
 package dev.forkpoint.trainer.testing;
 
-import dev.forkpoint.trainer.runs.PresetCatalog;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
 
-import java.util.List;
-import java.util.Map;
-
-/** Test doubles for the parts the learner branch provides: the engine and the preset catalog. */
+/** The fake engine, and its {@code fake} task in the task registry (so configs naming it parse). */
 @TestConfiguration(proxyBeanMethods = false)
 public class FakeEngineConfiguration {
+
+    static {
+        FakeTask.register();
+    }
 
     @Bean
     public FakeTrainingEngine fakeTrainingEngine() {
         return new FakeTrainingEngine();
-    }
-
-    @Bean
-    public PresetCatalog testPresets() {
-        return () -> List.of(
-                new PresetCatalog.Preset("GRPO", "group-normalised advantages", Map.of("clip_low", 0.2, "clip_high", 0.2)),
-                new PresetCatalog.Preset("DAPO", "clip-higher, token-mean, dynamic sampling", Map.of("clip_low", 0.2, "clip_high", 0.28)));
     }
 }

@@ -1,11 +1,11 @@
 package dev.forkpoint.trainer.testing;
 
-import dev.forkpoint.trainer.runs.RunConfig;
-import dev.forkpoint.trainer.scheduling.CheckpointRef;
-import dev.forkpoint.trainer.scheduling.StepResult;
+import dev.forkpoint.learner.config.RunSpec;
+import dev.forkpoint.learner.run.CheckpointRef;
+import dev.forkpoint.learner.run.RewardSignalWatch;
+import dev.forkpoint.learner.run.StepReport;
+import dev.forkpoint.learner.run.TrainingSession;
 import dev.forkpoint.trainer.scheduling.TrainingEngine;
-import dev.forkpoint.trainer.scheduling.TrainingSession;
-import tools.jackson.databind.JsonNode;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -45,7 +45,7 @@ public class FakeTrainingEngine implements TrainingEngine {
     }
 
     @Override
-    public TrainingSession open(long runId, RunConfig config, Optional<CheckpointRef> resumeFrom) throws Exception {
+    public TrainingSession open(long runId, RunSpec config, Optional<CheckpointRef> resumeFrom) throws Exception {
         int step = 0;
         long rng = config.seed() * 0x9E3779B97F4A7C15L + 1;
         if (resumeFrom.isPresent()) {
@@ -74,24 +74,27 @@ public class FakeTrainingEngine implements TrainingEngine {
         private final long stepMillis;
         private final int failOnceAtStep;
         private final int evalPeakStep;
+        private final boolean noRewardSignal;
         private int step;
         private long rng;
         private Double lastEval;
 
-        Session(long runId, RunConfig config, int step, long rng) {
+        Session(long runId, RunSpec config, int step, long rng) {
             this.runId = runId;
             this.steps = config.training().steps();
             this.evalEvery = config.training().evalEvery();
-            JsonNode task = config.task();
-            this.stepMillis = task.path("stepMillis").asLong(0);
-            this.failOnceAtStep = task.path("failOnceAtStep").asInt(-1);
-            this.evalPeakStep = task.path("evalPeakStep").asInt(0);
+            // Other tasks (configs from the parser tests) run with the fake task's defaults.
+            FakeTask task = config.task() instanceof FakeTask f ? f : new FakeTask(0, -1, 0, "", false, 0);
+            this.stepMillis = task.stepMillis();
+            this.failOnceAtStep = task.failOnceAtStep();
+            this.evalPeakStep = task.evalPeakStep();
+            this.noRewardSignal = task.noRewardSignal();
             this.step = step;
             this.rng = rng;
         }
 
         @Override
-        public StepResult step() throws Exception {
+        public StepReport step() throws Exception {
             if (stepMillis > 0) {
                 Thread.sleep(stepMillis);
             }
@@ -106,8 +109,13 @@ public class FakeTrainingEngine implements TrainingEngine {
             if (eval != null) {
                 lastEval = eval;
             }
-            return new StepResult(step, u, u / 2, 1.0 + u, 0.01 * u, 0.1 * u, 1000 + step, 100,
-                    Duration.ofMillis(2), Duration.ofMillis(1), eval, Map.of("u", u, "rng_low", (double) (rng & 0xFFFF)));
+            if (noRewardSignal) {
+                return new StepReport(step, 0.0, 0.0, 1.0 + u, 0.0, 0.0, 1000 + step, 100, Duration.ofMillis(2),
+                        Duration.ofMillis(1), eval, Map.of("u", u, RewardSignalWatch.METRIC, 0.0));
+            }
+            return new StepReport(step, u, u / 2, 1.0 + u, 0.01 * u, 0.1 * u, 1000 + step, 100,
+                    Duration.ofMillis(2), Duration.ofMillis(1), eval, Map.of("u", u, "rng_low", (double) (rng & 0xFFFF),
+                    RewardSignalWatch.METRIC, 0.5));
         }
 
         @Override
@@ -121,8 +129,13 @@ public class FakeTrainingEngine implements TrainingEngine {
         }
 
         @Override
-        public boolean finished() {
-            return step >= steps;
+        public int completedSteps() {
+            return step;
+        }
+
+        @Override
+        public int totalSteps() {
+            return steps;
         }
 
         @Override
