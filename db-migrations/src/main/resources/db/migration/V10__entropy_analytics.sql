@@ -1,4 +1,4 @@
--- Entropy analytics (issue 5, algorithms.md section 15). Per-token rows do not scale, so per (run, step, phase)
+-- Entropy analytics (docs/algorithms.md section 15). Per-token rows do not scale, so per (run, step, phase)
 -- we keep aggregates, the top forking-token strings and a bounded sample of whole sequences.
 -- run_id refers to runs(id) loosely: no foreign key yet (runs is created in V1, written in parallel).
 -- Written by dev.forkpoint.analytics.store.EntropyStatsWriter; idempotent per (run_id, step, phase).

@@ -1,4 +1,4 @@
--- Runs, their per-step metrics and their checkpoints (trainer-service, issue 4).
+-- Runs, their per-step metrics and their checkpoints (trainer-service).
 -- V1..V9 belong to trainer-service; V10+ to entropy-analytics.
 
 CREATE TABLE runs (

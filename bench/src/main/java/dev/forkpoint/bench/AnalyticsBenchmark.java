@@ -17,7 +17,7 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Throughput of the step summariser (issue 5: "tokens summarised per second") on a step of 512 responses x 64
+ * Throughput of the step summariser on a step of 512 responses x 64
  * tokens with covariance values, and, given {@code --step-seconds S} (the measured wall time of one training
  * step), the analytics share of a step: {@code 2 x summarise seconds per phase batch / S} (two phases per step,
  * ROLLOUT and UPDATE). Without {@code --step-seconds} the share is written as null. Writes

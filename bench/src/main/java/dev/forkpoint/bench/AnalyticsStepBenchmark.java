@@ -22,8 +22,8 @@ import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The analytics share of a REAL training step (issue 5, "Must show"): a GRPO step of the reference model (4 layers,
- * d_model 128) on countdown with 16 prompts x 8 samples, observed by the service's {@link EntropyStepObserver}
+ * The analytics share of a REAL training step: a GRPO step of the reference model (4 layers,
+ * d_model 128) on countdown with 16 prompts x 8 samples, observed by the {@link EntropyStepObserver} the service uses
  * through an {@link EntropyStream} whose sink only summarises (timed; no database, the write is a separate cost).
  * {@code share_of_step_time} = summarise seconds of both phases of a step / that step's wall time;
  * {@code tokens_per_s} = tokens summarised / summarise seconds. Also reported: the training thread's own share
@@ -141,7 +141,7 @@ public final class AnalyticsStepBenchmark {
         result.put("warmup_steps", warmup);
         result.put("setup", "RlRun GRPO step, reference model (4 layers, d_model 128, 4 heads), countdown 3 numbers,"
                 + " 16 prompts x 8 samples, maxNewTokens 48, 1 epoch x 2 mini-batches, cpu; analytics = the"
-                + " service's EntropyStepObserver + EntropyStream, sink = StepEntropySummarizer only (timed on the"
+                + " EntropyStepObserver + EntropyStream (as the service), sink = StepEntropySummarizer only (timed on the"
                 + " consumer thread, ROLLOUT + UPDATE batches of the step; the Postgres write is not included)");
         result.put("available_processors", Runtime.getRuntime().availableProcessors());
         result.put("system_load_average",

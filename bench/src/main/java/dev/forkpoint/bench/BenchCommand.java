@@ -34,7 +34,7 @@ public final class BenchCommand implements Command {
                 + "(printed)", "[PRESET (default GRPO)] [UPDATES (default 5)]", UpdateProfile::main));
         BENCHMARKS.put("learning", new Benchmark("held-out accuracy and entropy of every preset from one base "
                 + "checkpoint -> bench/results/learning-<PRESET>.json", "--checkpoint BASE.fpckpt "
-                + "[--budget steps:N|minutes:M] [--config examples/learning-bench.yaml] [--presets GRPO,DAPO,...] "
+                + "[--budget steps:N|minutes:M] [--config bench/configs/learning.yaml] [--presets GRPO,DAPO,...] "
                 + "[--out bench/results]", LearningBenchmark::main));
         BENCHMARKS.put("analytics", new Benchmark("entropy analytics' share of a real training step "
                 + "-> bench/results/analytics.json", "[--steps 3] [--warmup 1] [--out bench/results/analytics.json]",

@@ -27,7 +27,7 @@ import tools.jackson.databind.node.ObjectNode;
  *
  * <pre>
  * LearningBenchmark --checkpoint BASE.fpckpt [--budget steps:200 | --budget minutes:15]
- *                   [--config examples/learning-bench.yaml] [--presets GRPO,DAPO,...] [--out bench/results]
+ *                   [--config bench/configs/learning.yaml] [--presets GRPO,DAPO,...] [--out bench/results]
  * </pre>
  *
  * The config file gives everything but {@code objective.preset} and {@code model.checkpoint}; its
@@ -48,7 +48,7 @@ public final class LearningBenchmark {
         QuietLogging.apply();
         String checkpoint = null;
         String budget = "steps:200";
-        Path configFile = Path.of("examples/learning-bench.yaml");
+        Path configFile = Path.of("bench/configs/learning.yaml");
         List<ObjectivePreset> presets = DEFAULT_PRESETS;
         Path out = Path.of("bench/results");
         for (int i = 0; i < args.length; i += 2) {

@@ -26,15 +26,14 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Update benchmark (issue 3): one optimiser step of the {@link PolicyUpdate} per preset on a mini-batch of 64
+ * Update benchmark: one optimiser step of the {@link PolicyUpdate} per preset on a mini-batch of 64
  * sequences of 16 prompt + 64 response tokens on the reference model (4 layers, d 128, 4 heads): forward with
  * gradient, the objective, backward, global-norm clipping and AdamW, plus the reference forward where the preset
  * has a KL term (GRPO). All presets are measured in one process, interleaved round by round so that machine
  * noise hits them alike; the median time per preset is reported.
  *
  * <pre>
- * java -cp app.jar -Dloader.main=dev.forkpoint.learner.bench.UpdateBenchmark \
- *     org.springframework.boot.loader.launch.PropertiesLauncher [rounds=7] [out=bench/results/update.json]
+ * ./forkpoint bench update [ROUNDS (default 7)] [OUT (default bench/results/update.json)]
  * </pre>
  *
  * Writes {@code {"tokens_per_s": {PRESET: x}, "relative_to_grpo": {PRESET: step time / GRPO step time}}} plus

@@ -13,7 +13,7 @@ import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 
 /**
- * Clip-Cov's random choice (algorithms.md section 8): seeded, exactly {@code max(floor(ratio N), 1)} of the
+ * Clip-Cov's random choice (docs/algorithms.md section 8): seeded, exactly {@code max(floor(ratio N), 1)} of the
  * candidates (all when fewer) lose their gradient, checked through DJL autograd; detached tokens stay in the
  * token-mean denominator; tokens already clipped are never candidates.
  */

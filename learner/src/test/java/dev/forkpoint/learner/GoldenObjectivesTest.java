@@ -35,7 +35,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * One dynamic test per golden vector in {@code objectives/} and {@code shaping/} (algorithms.md, golden-vector
+ * One dynamic test per golden vector in {@code objectives/} and {@code shaping/} (docs/algorithms.md, "Golden vectors"
  * format). Tolerances: loss relative 1e-4; dLoss/dlp |got - want| <= 1e-3 |want| + 1e-6 (the absolute 1e-6 only
  * matters for entries that are zero or near it: gradients here are O(1e-2), float32 rounding is O(1e-9));
  * per-piece real outputs |got - want| <= 1e-4 |want| + 1e-6; masks exactly. Every gradient is taken with a

@@ -1,7 +1,7 @@
 package dev.forkpoint.analytics.law;
 
 /**
- * The fitted entropy-performance law {@code R = -a exp(H) + b} (Cui et al., algorithms.md 15).
+ * The fitted entropy-performance law {@code R = -a exp(H) + b} (Cui et al., docs/algorithms.md section 15).
  *
  * @param a             fitted a (positive when performance rises as entropy falls)
  * @param b             fitted b

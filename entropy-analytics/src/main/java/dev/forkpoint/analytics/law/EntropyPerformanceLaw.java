@@ -7,7 +7,7 @@ import java.util.List;
 /**
  * Fits {@code R = -a exp(H) + b} by ordinary least squares of R on {@code x = exp(H)} (a straight line
  * {@code R = b + slope x} with {@code a = -slope}) over the first n points by step, and reports how well it
- * predicts the later points (Cui et al. fit ~36 steps and predict the rest within ~1% RMSE; algorithms.md 15).
+ * predicts the later points (Cui et al. fit ~36 steps and predict the rest within ~1% RMSE; docs/algorithms.md section 15).
  */
 public final class EntropyPerformanceLaw {
     private EntropyPerformanceLaw() {

@@ -5,7 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Covariance statistics of one step (algorithms.md 8/9 and 15): the per-token
+ * Covariance statistics of one step (docs/algorithms.md 8/9 and 15): the per-token
  * {@code cov = (A - mean A)(lp - mean lp)} values supplied by the learner, summarised as their mean and the mean
  * of the top {@link #TOP_FRACTIONS} by cov. The top fraction f takes {@code k = max(1, floor(f * count))} tokens,
  * the same rule as KL-Cov's top-k, so even a small step reports one token per fraction. Tokens are selected by
@@ -18,7 +18,7 @@ import java.util.List;
  *                       is 0
  */
 public record CovarianceSummary(long count, long nonFiniteCount, Double mean, List<Double> topMeans) {
-    /** 0.02%, 0.2%, 2%, 20%: Clip-Cov's and KL-Cov's ratios and two coarser levels (algorithms.md 15). */
+    /** 0.02%, 0.2%, 2%, 20%: Clip-Cov's and KL-Cov's ratios and two coarser levels (docs/algorithms.md section 15). */
     public static final List<Double> TOP_FRACTIONS = List.of(0.0002, 0.002, 0.02, 0.2);
 
     public CovarianceSummary {

@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * The aggregate token-entropy statistics of one (run, step, phase), algorithms.md 15. Every statistic is taken
+ * The aggregate token-entropy statistics of one (run, step, phase), docs/algorithms.md section 15. Every statistic is taken
  * over the finite entropies only; when there are none (an empty step, or only NaN/inf) every statistic is
  * {@code null}, never 0.0, and the counts say why.
  *

@@ -5,7 +5,7 @@ package dev.forkpoint.analytics.stats;
  *
  * @param p10 10th percentile
  * @param p50 median
- * @param p80 80th percentile; also the forking threshold (Wang et al., algorithms.md 15)
+ * @param p80 80th percentile; also the forking threshold (Wang et al., docs/algorithms.md section 15)
  * @param p90 90th percentile
  * @param p95 95th percentile
  * @param p99 99th percentile

@@ -13,7 +13,7 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Turns one step batch into its {@link StepEntropyStats} (algorithms.md 15). Stateless apart from its config;
+ * Turns one step batch into its {@link StepEntropyStats} (docs/algorithms.md section 15). Stateless apart from its config;
  * safe to share between threads. Non-finite entropies are counted and excluded from every entropy statistic.
  */
 public final class StepEntropySummarizer {

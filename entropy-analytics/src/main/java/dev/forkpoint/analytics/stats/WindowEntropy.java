@@ -1,7 +1,7 @@
 package dev.forkpoint.analytics.stats;
 
 /**
- * High-window-entropy tokens (ARES, algorithms.md 15). The window entropy of token t in a response is the mean of
+ * High-window-entropy tokens (ARES, docs/algorithms.md section 15). The window entropy of token t in a response is the mean of
  * the finite entropies at positions {@code max(0, t-w+1) .. t}: a trailing (causal) window of w tokens that is
  * truncated at the sequence start, so the first w-1 tokens average over the t+1 tokens available instead of
  * being dropped or padded. Windows never cross sequence boundaries. Tokens with non-finite entropy get no window

@@ -12,7 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The bounded in-process hand-off from the training loop to the analytics (issue 5 item 1): a
+ * The bounded in-process hand-off from the training loop to the analytics: a
  * {@link ArrayBlockingQueue} drained by one consumer thread that calls the sink. The training thread only
  * enqueues. When the queue is full the producer waits (nothing is ever dropped), and every wait is measured:
  * {@link #totalWaitNanos()}, {@link #waitCount()}, {@link #maxWaitNanos()} and an optional hook called with each

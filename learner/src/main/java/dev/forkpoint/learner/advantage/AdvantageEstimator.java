@@ -1,7 +1,7 @@
 package dev.forkpoint.learner.advantage;
 
 /**
- * A sequence-level advantage estimator (algorithms.md section 1). Computed once per rollout batch (as verl
+ * A sequence-level advantage estimator (docs/algorithms.md section 1). Computed once per rollout batch (as verl
  * does, before mini-batching), so groups are never split; the objective broadcasts A_i to the valid tokens.
  */
 public interface AdvantageEstimator {

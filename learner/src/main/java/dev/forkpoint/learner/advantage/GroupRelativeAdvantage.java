@@ -1,7 +1,7 @@
 package dev.forkpoint.learner.advantage;
 
 /**
- * GRPO (algorithms.md section 1): {@code A_i = (R_i - mean_g) / (std_g + 1e-6)} with the unbiased std, or
+ * GRPO (docs/algorithms.md section 1): {@code A_i = (R_i - mean_g) / (std_g + 1e-6)} with the unbiased std, or
  * {@code R_i - mean_g} without std normalisation (Dr. GRPO). A group of one uses mean 0 and std 1 (verl).
  */
 public final class GroupRelativeAdvantage implements AdvantageEstimator {

@@ -1,7 +1,7 @@
 package dev.forkpoint.learner.advantage;
 
 /**
- * HAPO's Token Level Group Average (algorithms.md section 1): group mean and population std of the rewards
+ * HAPO's Token Level Group Average (docs/algorithms.md section 1): group mean and population std of the rewards
  * weighted by each response's valid-token count L_i; a group where any response with tokens reaches
  * {@code |A_i| >= 5} falls back to GRPO. A response without valid tokens has weight 0 and takes no part in
  * the fallback test (the released code also tests padding positions; the spec does not).

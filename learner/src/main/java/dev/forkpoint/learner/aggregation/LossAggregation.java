@@ -2,7 +2,7 @@ package dev.forkpoint.learner.aggregation;
 
 import ai.djl.ndarray.NDArray;
 
-/** Reduces a (B, T) per-token loss to a scalar (algorithms.md section 13). */
+/** Reduces a (B, T) per-token loss to a scalar (docs/algorithms.md section 13). */
 public interface LossAggregation {
 
     /**

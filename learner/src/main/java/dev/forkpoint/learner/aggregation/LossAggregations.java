@@ -5,7 +5,7 @@ import dev.forkpoint.learner.NamedRegistry;
 import dev.forkpoint.rollout.policy.AutogradScalar;
 
 /**
- * The aggregation modes of algorithms.md section 13 by their config name ({@code agg}), as verl's
+ * The aggregation modes of docs/algorithms.md section 13 by their config name ({@code agg}), as verl's
  * {@code agg_loss}. The seq-mean modes average over the sequences with at least one counted token; with no
  * counted token at all every mode gives 0 (and a zero gradient).
  */

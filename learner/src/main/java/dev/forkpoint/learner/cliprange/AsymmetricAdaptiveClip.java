@@ -3,7 +3,7 @@ package dev.forkpoint.learner.cliprange;
 import dev.forkpoint.learner.objective.TokenGrid;
 
 /**
- * HAPO asymmetric adaptive clipping (algorithms.md section 5): a high-entropy token (h_hat > 0) may rise
+ * HAPO asymmetric adaptive clipping (docs/algorithms.md section 5): a high-entropy token (h_hat > 0) may rise
  * further, {@code epsHigh = epsHigh0 (1 + alpha h_hat)}; a low-entropy token may fall further,
  * {@code epsLow = epsLow0 (1 - alpha h_hat)}; the other side keeps its base value.
  */

@@ -2,7 +2,7 @@ package dev.forkpoint.learner.cliprange;
 
 import dev.forkpoint.learner.objective.TokenGrid;
 
-/** Chooses epsLow/epsHigh per token (algorithms.md sections 5 and 7). */
+/** Chooses epsLow/epsHigh per token (docs/algorithms.md sections 5 and 7). */
 public interface ClipRange {
 
     /**

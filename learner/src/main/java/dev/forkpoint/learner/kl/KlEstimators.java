@@ -4,7 +4,7 @@ import dev.forkpoint.learner.NamedRegistry;
 import dev.forkpoint.rollout.policy.AutogradScalar;
 
 /**
- * The KL estimators of algorithms.md section 12 by their config name ({@code kl.kind}):
+ * The KL estimators of docs/algorithms.md section 12 by their config name ({@code kl.kind}):
  * k1 = {@code -d}, k2 = {@code d^2 / 2}, k3 = {@code clamp(exp(d) - d - 1, -10, 10)} (verl's low_var_kl),
  * with {@code d = ref - lp}.
  */

@@ -6,7 +6,7 @@ import java.util.Arrays;
 import java.util.function.IntFunction;
 
 /**
- * DAPO dynamic sampling with a bound (algorithms.md section 2): draws prompt batches, keeps the groups whose
+ * DAPO dynamic sampling with a bound (docs/algorithms.md section 2): draws prompt batches, keeps the groups whose
  * accuracies are not all equal, until {@code targetGroups} groups survive or {@code maxGenBatches} batches were
  * drawn; then proceeds with what survived (possibly nothing) instead of raising like the released DAPO. It
  * therefore draws at most {@code maxGenBatches} batches whatever the verifier returns: it cannot hang.

@@ -15,9 +15,9 @@ import java.util.Map;
 import java.util.Random;
 
 /**
- * The learner's update of one rollout batch (architecture.md, "One training step", 4): {@code ppoEpochs x
+ * The learner's update of one rollout batch (docs/architecture.md, "One training step", 4): {@code ppoEpochs x
  * miniBatches} optimiser steps, each recomputing lp and H with gradient through {@link Policy#score}, evaluating
- * the {@link PolicyObjective} (algorithms.md section 14), backpropagating in a gradient collector, clipping the
+ * the {@link PolicyObjective} (docs/algorithms.md section 14), backpropagating in a gradient collector, clipping the
  * global gradient norm and stepping AdamW. Advantages come in precomputed over the whole rollout batch, so a
  * group may be split across mini-batches.
  */
@@ -137,7 +137,7 @@ public final class PolicyUpdate {
         }
         AdamW.zeroGradients(params);
         timer.lap("zero_grad");
-        // Only one gradient collector may be open per process (architecture.md, "Known DJL facts"): it is
+        // Only one gradient collector may be open per process (docs/architecture.md, "Known DJL facts"): it is
         // opened here, around exactly one forward and backward, and always closed.
         try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
             Policy.TokenScores scores = policy.score(ub.tokens(), ub.keyMask());

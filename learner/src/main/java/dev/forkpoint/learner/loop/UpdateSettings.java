@@ -1,7 +1,7 @@
 package dev.forkpoint.learner.loop;
 
 /**
- * How one rollout batch is optimised (architecture.md, "One training step", 4).
+ * How one rollout batch is optimised (docs/architecture.md, "One training step", 4).
  *
  * @param ppoEpochs   passes over the rollout batch, each in a fresh seeded order
  * @param miniBatches optimiser steps per pass; rows are split as evenly as possible (fewer when the batch has

@@ -6,7 +6,7 @@ import java.util.Arrays;
 import java.util.Comparator;
 
 /**
- * KL-Cov (algorithms.md section 9, Cui et al. {@code compute_policy_loss_kl_cov}): the unclipped
+ * KL-Cov (docs/algorithms.md section 9, Cui et al. {@code compute_policy_loss_kl_cov}): the unclipped
  * {@code L = -A r} for every token plus {@code beta |lp - olp|} on the {@code k = max(1, floor(ratio N))}
  * valid tokens with the largest covariance (ties: the earlier token).
  */

@@ -4,7 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 
 /**
- * PPO clipped surrogate with dual clip (algorithms.md section 7, verl {@code compute_policy_loss_vanilla}):
+ * PPO clipped surrogate with dual clip (docs/algorithms.md section 7, verl {@code compute_policy_loss_vanilla}):
  * {@code L1 = -A r}, {@code L2 = -A clip(r, 1 - epsLow, 1 + epsHigh)}, {@code Lc = max(L1, L2)}, and for
  * {@code A < 0}: {@code L = min(-A c, Lc)}.
  */

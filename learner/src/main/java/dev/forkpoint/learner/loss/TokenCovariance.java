@@ -3,7 +3,7 @@ package dev.forkpoint.learner.loss;
 import dev.forkpoint.learner.objective.TokenGrid;
 
 /**
- * Cui et al.'s per-token covariance of advantage and log-probability (algorithms.md sections 8, 9, 15):
+ * Cui et al.'s per-token covariance of advantage and log-probability (docs/algorithms.md sections 8, 9, 15):
  * {@code cov = (A - mean(A)) (lp.detach() - mean(lp))}, means over the valid tokens of the mini-batch.
  */
 public final class TokenCovariance {

@@ -6,7 +6,7 @@ import dev.forkpoint.learner.cliprange.ClipRanges;
 import dev.forkpoint.learner.objective.TokenGrid;
 
 /**
- * What a token loss sees (algorithms.md sections 7-9).
+ * What a token loss sees (docs/algorithms.md sections 7-9).
  *
  * @param manager    where the loss creates its arrays (the mini-batch's)
  * @param grid       detached per-token inputs

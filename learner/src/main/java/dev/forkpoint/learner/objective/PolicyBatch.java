@@ -5,7 +5,7 @@ import ai.djl.ndarray.types.Shape;
 
 /**
  * One optimisation mini-batch, every per-token array shaped (sequences, response tokens) in float32
- * (algorithms.md notation). Only {@code logProbs} carries gradient; the objective creates its arrays in
+ * (docs/algorithms.md notation). Only {@code logProbs} carries gradient; the objective creates its arrays in
  * {@code logProbs}' manager, so open a sub-manager per mini-batch.
  *
  * @param logProbs      lp, log pi_theta of the sampled tokens; set {@code setRequiresGradient(true)} or let the

@@ -32,7 +32,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The policy objective: the one place where algorithms.md section 14's composition order is written.
+ * The policy objective: the one place where docs/algorithms.md section 14's composition order is written.
  * advantage estimator -> per-token clip ranges (5) -> advantage redistribution (6) -> token loss (7/8/9) ->
  * token weights (Clip-Cov zeroing, forking mask, STEER) -> aggregation (13) -> + KL term (12).
  * Each part is looked up by its config name in its registry; this class only wires them.

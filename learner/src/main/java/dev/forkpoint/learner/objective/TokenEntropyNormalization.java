@@ -2,7 +2,7 @@ package dev.forkpoint.learner.objective;
 
 import dev.forkpoint.rollout.entropy.NormalizedEntropy;
 
-/** HAPO's h_hat per token (algorithms.md section 3), fitted on the valid tokens' current H of the mini-batch. */
+/** HAPO's h_hat per token (docs/algorithms.md section 3), fitted on the valid tokens' current H of the mini-batch. */
 final class TokenEntropyNormalization {
 
     private TokenEntropyNormalization() {

@@ -7,7 +7,7 @@ import ai.djl.ndarray.types.Shape;
 /**
  * Detached host copy of a mini-batch's per-token inputs, flattened row-major (index {@code i * cols + t}).
  * Batch statistics (means, quantiles, top-k, random choices) are computed here over the valid tokens only
- * (algorithms.md notation: padding never enters a statistic); what carries gradient stays on NDArrays.
+ * (docs/algorithms.md notation: padding never enters a statistic); what carries gradient stays on NDArrays.
  */
 public final class TokenGrid {
 

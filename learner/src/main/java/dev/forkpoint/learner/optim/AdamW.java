@@ -14,7 +14,7 @@ import java.util.Objects;
  * {@code p -= lr*wd*p}, then {@code p -= lr * m_hat / (sqrt(v_hat) + eps)} with bias-corrected moments. The
  * learning rate rises linearly over {@code warmupSteps}, then stays constant or decays ({@link Decay}). Weight decay applies to
  * matrices and embeddings only (parameters with two or more dimensions), not to biases and LayerNorm gains,
- * as in GPT-2 training code; DJL's own AdamW decays every parameter (architecture.md, "Known DJL facts").
+ * as in GPT-2 training code; DJL's own AdamW decays every parameter (docs/architecture.md, "Known DJL facts").
  *
  * <p>Call {@link #step} outside any gradient collector and outside an {@code NDScope}: the updates are in
  * place on the parameters, and a scope would close them.

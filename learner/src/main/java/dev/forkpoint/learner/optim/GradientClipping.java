@@ -7,7 +7,7 @@ import java.util.Map;
 
 /**
  * Global-norm gradient clipping, written by hand because DJL's {@code optClipGrad} clamps element-wise on one
- * side only (architecture.md, "Known DJL facts").
+ * side only (docs/architecture.md, "Known DJL facts").
  */
 public final class GradientClipping {
 

@@ -4,7 +4,7 @@ import dev.forkpoint.learner.cliprange.ClipRanges;
 import dev.forkpoint.learner.objective.TokenGrid;
 
 /**
- * HAPO differential advantage redistribution (algorithms.md section 6). With
+ * HAPO differential advantage redistribution (docs/algorithms.md section 6). With
  * {@code A_ent = A (1 + beta h_hat)} and the neutral zone {@code 1 - epsLow/2 < r < 1 + epsHigh/2} (per-token
  * eps of section 5, the ratio's value only, no gradient through the test): a high-entropy token
  * (h_hat > 0) keeps A inside the zone and gets A_ent outside; any other token gets A_ent inside and A outside.

@@ -8,7 +8,7 @@ import java.util.function.Function;
 
 /**
  * Which checkpoints a run keeps: the newest {@code keep} plus the best by evaluation accuracy (ties: the later).
- * One rule for the service's {@code CheckpointRetention} and for {@code HeadlessRun}.
+ * One rule for the service's {@code CheckpointRetention} and for {@code forkpoint train} ({@link CheckpointDirectory}).
  */
 public final class CheckpointKeeping {
 

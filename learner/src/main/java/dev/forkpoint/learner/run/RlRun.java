@@ -312,7 +312,7 @@ public final class RlRun implements TrainingSession {
                 ? DynamicSampling.collect(draw, prompts, settings.maxGenBatches()) : DynamicSampling.single(draw);
         RolloutBatch drawn = collected.drawn();
         if (adaptive != null) {
-            // One step lag (algorithms.md section 4): this step's entropies drive the next step's temperatures.
+            // One step lag (docs/algorithms.md section 4): this step's entropies drive the next step's temperatures.
             adaptive.update(drawn.oldEntropies());
         }
         long t1 = System.nanoTime();
@@ -435,7 +435,7 @@ public final class RlRun implements TrainingSession {
 
     /**
      * Held-out accuracy of the current policy on {@code training.evalSize} evaluation problems, greedy, adaptive
-     * temperature off (algorithms.md section 4). Also usable before the first step (the "step 0" evaluation).
+     * temperature off (docs/algorithms.md section 4). Also usable before the first step (the "step 0" evaluation).
      */
     public RolloutWorker.Evaluation evaluate() {
         RolloutWorker.Evaluation e = worker.evaluate(config.training().evalSize(), EVAL_CHUNK,

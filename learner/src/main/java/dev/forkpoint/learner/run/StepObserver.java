@@ -4,7 +4,7 @@ import dev.forkpoint.rollout.batch.RolloutBatch;
 import dev.forkpoint.rollout.tokenizer.Tokenizer;
 
 /**
- * Sees the per-token entropies of each training step, for analytics (issue 5 item 1), without {@link RlRun}
+ * Sees the per-token entropies of each training step, for analytics, without {@link RlRun}
  * depending on who listens. Called on the training thread; an exception thrown here fails the step (and so the
  * run) on purpose: a statistic is never dropped silently.
  */
@@ -20,7 +20,7 @@ public interface StepObserver extends AutoCloseable {
      * After the update of {@code step}: {@code entropies[i]} is H of response i of {@code batch} recomputed by the
      * current policy in the update's first epoch (every response is scored exactly once there), and
      * {@code covariance[i]} its per-token {@code cov = (A - mean A)(lp - mean lp)} as the objective computed it over
-     * the mini-batch (algorithms.md sections 8, 9). Not called when the step had nothing to update.
+     * the mini-batch (docs/algorithms.md sections 8, 9). Not called when the step had nothing to update.
      */
     void update(int step, RolloutBatch batch, float[][] entropies, float[][] covariance, Tokenizer tokenizer)
             throws Exception;

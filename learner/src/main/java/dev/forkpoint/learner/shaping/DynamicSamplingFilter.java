@@ -1,7 +1,7 @@
 package dev.forkpoint.learner.shaping;
 
 /**
- * DAPO dynamic sampling's group filter (algorithms.md section 2): a group is kept only when its accuracies
+ * DAPO dynamic sampling's group filter (docs/algorithms.md section 2): a group is kept only when its accuracies
  * are not all equal (std > 0), since a group that is all right or all wrong has zero advantage everywhere;
  * a single-response group is kept. The loop that draws more batches until enough groups survive (bounded by
  * {@code training.maxGenBatches}) belongs to the update loop.

@@ -1,7 +1,7 @@
 package dev.forkpoint.learner.shaping;
 
 /**
- * DAPO overlong reward shaping (algorithms.md section 2): with {@code exceed = len - (Lmax - Lbuf)},
+ * DAPO overlong reward shaping (docs/algorithms.md section 2): with {@code exceed = len - (Lmax - Lbuf)},
  * {@code R = score + min(-exceed / Lbuf * factor, 0)}: no penalty before the buffer, a linear penalty up
  * to {@code factor} at Lmax.
  *

@@ -25,7 +25,7 @@ import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Supervised fine-tuning of the built-in policy on a task's worked solutions (issue 2, item 6): next-token
+ * Supervised fine-tuning of the built-in policy on a task's worked solutions: next-token
  * cross-entropy on {@code bos + prompt + workedSolution + eos} with the loss on the response and eos only
  * ({@link SupervisedBatch}), one gradient collector per step, global-norm clipping, AdamW with warm-up. Greedy
  * accuracy on the EVAL split is measured at step 0, every {@code evalEvery} steps and at the end.

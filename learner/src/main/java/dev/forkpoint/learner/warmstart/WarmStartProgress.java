@@ -25,7 +25,7 @@ public record WarmStartProgress(long step, double loss, double gradNorm, double 
     }
 
     /**
-     * The progress line printed by {@link WarmStartMain}. Step 0 (before any update) shows "-" for loss and
+     * The progress line printed by {@code forkpoint warm-start} ({@link dev.forkpoint.learner.cli.WarmStartCommand}). Step 0 (before any update) shows "-" for loss and
      * gradient norm, so that a printed NaN always means a non-finite update.
      */
     public String line() {

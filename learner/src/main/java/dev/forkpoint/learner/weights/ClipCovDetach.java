@@ -6,7 +6,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * Clip-Cov's gradient detaching (algorithms.md section 8): among the valid tokens not already clipped
+ * Clip-Cov's gradient detaching (docs/algorithms.md section 8): among the valid tokens not already clipped
  * ({@code L2 > L1}) whose covariance lies strictly inside {@code (lb, ub)}, pick
  * {@code n = max(floor(ratio N), 1)} uniformly at random without replacement (all when fewer) and multiply
  * their loss by 0; they stay in the token-mean denominator. The choice is seeded by the mini-batch seed.

@@ -7,7 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Forking-token-only updates (algorithms.md section 10, Wang et al.): only the
+ * Forking-token-only updates (docs/algorithms.md section 10, Wang et al.): only the
  * {@code k = max(1, ceil(rho N))} valid tokens with the highest current entropy H get gradient (ties: the
  * earlier token). With {@code selected} normalisation the mask also narrows the aggregation's denominator.
  */
@@ -37,7 +37,7 @@ public record ForkingTokenMask(double rho, boolean normalizeBySelected) implemen
         return new TokenWeightOutput(mask, normalizeBySelected, metrics);
     }
 
-    /** k = max(1, ceil(rho N)), at most N; the 1e-9 guard keeps rho N = 9.000000000000002 at 9. */
+    /** k = max(1, ceil(rho N)), at most N; the 1e-9 guard keeps rho N = 0.28 * 25 = 7.000000000000001 at 7. */
     public static int count(double rho, int n) {
         return Math.min(n, Math.max(1, (int) Math.ceil(rho * n - 1e-9)));
     }

@@ -4,7 +4,7 @@ import dev.forkpoint.learner.objective.TokenGrid;
 import java.util.Map;
 
 /**
- * STEER entropy-change reweighting (algorithms.md section 11), no gradient: the first-order entropy change
+ * STEER entropy-change reweighting (docs/algorithms.md section 11), no gradient: the first-order entropy change
  * of a token, {@code Omega = (A / pOld) p (1 - p) (ln p + H_old)}, with {@code M = |Omega|}; tokens whose
  * update moves entropy most get the smallest weight. Linear: {@code w = wMax - (M - Mmin)(wMax - wMin) /
  * (Mmax - Mmin)} (all equal: the midpoint), clamped to [wMin, wMax]. Exponential:

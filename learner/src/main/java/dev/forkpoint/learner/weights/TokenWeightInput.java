@@ -4,7 +4,7 @@ import dev.forkpoint.learner.loss.TokenLossOutput;
 import dev.forkpoint.learner.objective.TokenGrid;
 
 /**
- * What a token weight sees (algorithms.md section 14: weights come after the token loss).
+ * What a token weight sees (docs/algorithms.md section 14: weights come after the token loss).
  *
  * @param grid       detached per-token inputs
  * @param advantages A' per token (final advantages, section 6)

@@ -5,7 +5,7 @@ import dev.forkpoint.learner.config.ObjectiveConfig;
 import java.util.function.Function;
 
 /**
- * The token weights by their config section name, in the order of algorithms.md section 14 (registration
+ * The token weights by their config section name, in the order of docs/algorithms.md section 14 (registration
  * order). Each factory returns null when its section is off.
  */
 public final class TokenWeights {

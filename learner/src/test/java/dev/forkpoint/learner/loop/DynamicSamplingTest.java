@@ -8,7 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The bounded DAPO dynamic-sampling loop (algorithms.md section 2). */
+/** The bounded DAPO dynamic-sampling loop (docs/algorithms.md section 2). */
 class DynamicSamplingTest {
 
     /** Two groups of two responses per batch with the given correctness. */

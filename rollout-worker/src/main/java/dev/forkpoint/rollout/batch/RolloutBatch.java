@@ -4,13 +4,13 @@ import dev.forkpoint.rollout.sampler.FinishReason;
 import java.util.Arrays;
 
 /**
- * One step's rollouts as plain Java, one entry per response (architecture.md, "One training step", 2). The
+ * One step's rollouts as plain Java, one entry per response (docs/architecture.md, "One training step", 2). The
  * responses of a prompt form a group; groups are numbered 0..G-1 in draw order and responses of one group
  * are adjacent.
  *
  * @param promptIds      the tokenized prompt each response continues, {@code bos + prompt} (not padded)
  * @param responseIds    generated ids, the stop token included when one ended the response
- * @param oldLogProbs    olp: T=1 log-probability of each generated id at rollout (algorithms.md section 4)
+ * @param oldLogProbs    olp: T=1 log-probability of each generated id at rollout (docs/algorithms.md section 4)
  * @param oldEntropies   H_old: full-vocabulary T=1 entropy (nats) at each generated position
  * @param temperatures   the temperature each token was sampled at
  * @param groups         group index of each response, 0..G-1

@@ -17,7 +17,7 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Turns task problems into scored rollouts with the current policy (architecture.md, "One training step", 2):
+ * Turns task problems into scored rollouts with the current policy (docs/architecture.md, "One training step", 2):
  * draws prompts from the train split at a data cursor, tokenizes {@code bos + prompt}, samples {@code groupSize}
  * responses per prompt in one batch, decodes them and scores each with the task's verifier. Also evaluates the
  * policy on the held-out split.
@@ -74,7 +74,7 @@ public final class RolloutWorker {
 
     /**
      * Accuracy on the first {@code count} evaluation problems (all of them when there are fewer), one response
-     * each, greedy unless {@code sampled}: adaptive temperature is off for evaluation (algorithms.md section 4).
+     * each, greedy unless {@code sampled}: adaptive temperature is off for evaluation (docs/algorithms.md section 4).
      * A response also stops where the model's context ends (a longer one could not be scored either).
      *
      * @param chunk most prompts generated in one batch (bounds memory)

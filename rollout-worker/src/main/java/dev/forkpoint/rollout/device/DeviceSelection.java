@@ -9,7 +9,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Resolves the configured {@code device: auto|cpu|gpu} to the DJL device a run really uses, and logs it:
  * {@code Engine.defaultDevice()} falls back to the CPU silently, so the choice must be visible in the logs
- * (architecture.md, "Known DJL facts").
+ * (docs/architecture.md, "Known DJL facts").
  */
 public final class DeviceSelection {
 

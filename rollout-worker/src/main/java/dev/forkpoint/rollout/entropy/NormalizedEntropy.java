@@ -3,7 +3,7 @@ package dev.forkpoint.rollout.entropy;
 import java.util.Arrays;
 
 /**
- * HAPO's normalised entropy h_hat (algorithms.md section 3): log-entropy centred on a quantile pivot,
+ * HAPO's normalised entropy h_hat (docs/algorithms.md section 3): log-entropy centred on a quantile pivot,
  * scaled by its root-mean-square, then mapped to [-1, 1] separately on each side of the pivot.
  *
  * <p>The fitted statistics serve two places: the learner's per-token {@code h_hat} over a mini-batch

@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * The built-in decoder-only transformer (GPT-2 shape): token plus learned absolute position embeddings,
  * pre-LayerNorm blocks of causal multi-head attention and a GELU MLP, a final LayerNorm and an output head
  * tied to the token embedding ({@code logits = h @ wte^T}). Written directly on NDArrays; DJL's transformer
- * blocks are not causal (architecture.md, "Known DJL facts").
+ * blocks are not causal (docs/architecture.md, "Known DJL facts").
  *
  * <p>Every op is called on an activation, never on a parameter: DJL attaches a result to the manager of the
  * array it is called on, so activations land in the caller's (per-step) manager and the parameters'
@@ -269,7 +269,7 @@ public final class DecoderTransformer implements Policy {
         NDArray logp = logits.get(new NDIndex(":, :-1, :")).logSoftmax(-1);
         NDArray next = tokens.get(new NDIndex(":, 1:")).toType(DataType.INT64, false).expandDims(-1);
         NDArray lp = logp.gather(next, 2).squeeze(-1);
-        // H = logsumexp(z) - sum softmax(z) z = -sum p log p, detached (algorithms.md, notation).
+        // H = logsumexp(z) - sum softmax(z) z = -sum p log p, detached (docs/algorithms.md, notation).
         NDArray logpDetached = logp.stopGradient();
         NDArray entropy = logpDetached.exp().muli(logpDetached).sum(new int[] {-1}).negi();
         return new TokenScores(lp, entropy);

@@ -35,7 +35,7 @@ public interface Policy extends AutoCloseable {
     /**
      * Per-token log-probability at T=1 of {@code tokens[:, t+1]} given the prefix, and the full-vocabulary
      * entropy there, both {@code (B, T-1)}. The log-probabilities carry gradient when recorded inside a
-     * gradient collector; the entropies are always detached (algorithms.md, notation).
+     * gradient collector; the entropies are always detached (docs/algorithms.md, notation).
      */
     TokenScores score(NDArray tokens, NDArray keyMask);
 

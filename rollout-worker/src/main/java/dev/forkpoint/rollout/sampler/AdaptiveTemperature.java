@@ -6,7 +6,7 @@ import ai.djl.ndarray.types.Shape;
 import dev.forkpoint.rollout.entropy.NormalizedEntropy;
 
 /**
- * HAPO adaptive temperature (algorithms.md section 4): at every decoding step and row,
+ * HAPO adaptive temperature (docs/algorithms.md section 4): at every decoding step and row,
  * {@code T = tBase * (1 + tau * h_hat(H))}, where {@code H} is the entropy of the raw (T=1) logits and
  * {@code h_hat} uses the section-3 statistics of the <em>previous</em> training step's rollout entropies
  * (one step lag). Before the first {@link #update} there are no statistics and {@code T = tBase}.

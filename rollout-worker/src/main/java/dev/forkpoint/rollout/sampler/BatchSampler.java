@@ -7,7 +7,7 @@ import dev.forkpoint.rollout.policy.Policy;
  * Batched generation from a {@link Policy}: prompts of different lengths are left-padded, prefilled once,
  * then decoded one position per step with the KV cache (or, for the benchmark's baseline, by recomputing
  * the whole prefix). Per-token temperature comes from a {@link TemperatureRule}; every generated token
- * gets its id, T=1 log-probability, T=1 entropy and temperature recorded (algorithms.md section 4).
+ * gets its id, T=1 log-probability, T=1 entropy and temperature recorded (docs/algorithms.md section 4).
  */
 public final class BatchSampler {
 

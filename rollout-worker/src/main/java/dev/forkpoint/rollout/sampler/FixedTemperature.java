@@ -5,7 +5,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 
 /**
- * One temperature for every token: evaluation (adaptive temperature is off there, algorithms.md section 4)
+ * One temperature for every token: evaluation (adaptive temperature is off there, docs/algorithms.md section 4)
  * and runs without HAPO.
  *
  * @param temperature the temperature T > 0 of softmax(z / T)

@@ -17,7 +17,7 @@ public final class GumbelMaxSampler {
 
     /**
      * Full-vocabulary entropy {@code H = -sum p ln p} (nats) per row of T=1 log-probabilities
-     * {@code (B, V)}; equal to {@code logsumexp(z) - sum softmax(z) z} (algorithms.md, notation).
+     * {@code (B, V)}; equal to {@code logsumexp(z) - sum softmax(z) z} (docs/algorithms.md, notation).
      */
     public static NDArray entropy(NDArray logProbs) {
         return logProbs.exp().mul(logProbs).sum(new int[] {1}).neg();

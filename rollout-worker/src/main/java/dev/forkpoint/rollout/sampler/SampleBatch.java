@@ -8,7 +8,7 @@ package dev.forkpoint.rollout.sampler;
  * @param prompts       the prompts as given (not padded)
  * @param tokens        sampled ids, stop token included when one ended the row
  * @param logProbs      {@code olp}: log-probability at T=1 of the sampled id (not at the sampling
- *                      temperature: nothing corrects for T != 1, as in HAPO's code; algorithms.md section 4)
+ *                      temperature: nothing corrects for T != 1, as in HAPO's code; docs/algorithms.md section 4)
  * @param entropies     {@code H_old}: full-vocabulary entropy in nats of the T=1 distribution there
  * @param temperatures  the temperature the token was sampled at
  * @param finishReasons why each row ended

@@ -157,6 +157,13 @@ public final class ConfigFields {
         unknown.removeAll(known);
         if (!unknown.isEmpty()) {
             String key = unknown.iterator().next();
+            String loose = key.replace("_", "").replace("-", "").toLowerCase(java.util.Locale.ROOT);
+            for (String k : known) {
+                if (!k.equals(key) && k.toLowerCase(java.util.Locale.ROOT).equals(loose)) {
+                    // Config keys are camelCase; a snake_case spelling of a known key says which one to write.
+                    throw new TaskConfigException(path(key), path(key) + ": config keys are camelCase; write " + path(k));
+                }
+            }
             throw new TaskConfigException(path(key), path(key) + ": unknown key; known keys: " + known);
         }
     }

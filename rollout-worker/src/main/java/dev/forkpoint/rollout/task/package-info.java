@@ -1,5 +1,5 @@
 /**
- * Reasoning tasks with verifiable answers (issue 2 item 5).
+ * Reasoning tasks with verifiable answers.
  *
  * <p>A {@link dev.forkpoint.rollout.task.Task} gives indexed access to a train split and a disjoint
  * evaluation split, both fixed by the config's seed, a verifier returning a

@@ -22,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
- * Golden vectors of algorithms.md section 4: one dynamic test per JSON file in the {@code sampling/}
+ * Golden vectors of docs/algorithms.md section 4: one dynamic test per JSON file in the {@code sampling/}
  * folder, named after the file. The statistics are fitted by {@link AdaptiveTemperature#update}, the
  * entropy, temperature and sampled distribution are computed by the same device code the sampler runs.
  */

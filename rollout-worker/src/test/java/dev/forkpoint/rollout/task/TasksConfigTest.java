@@ -61,6 +61,8 @@ class TasksConfigTest {
                 {map("name", "countdown", "numbers", 3.5), "task.numbers", "task.numbers = 3.5: must be an integer"},
                 {map("name", "countdown", "maxNumbr", 20), "task.maxNumbr",
                         "task.maxNumbr: unknown key; known keys: [name, numbers, minNumber, maxNumber, minTarget, maxTarget, seed, evalSize]"},
+                {map("name", "countdown", "max_number", 20), "task.max_number",
+                        "task.max_number: config keys are camelCase; write task.maxNumber"},
                 {map("name", "countdown", "minNumber", 0), "task.minNumber", "task.minNumber = 0: must be in [1, 999]"},
                 {map("name", "countdown", "minNumber", 5, "maxNumber", 4), "task.maxNumber",
                         "task.maxNumber = 4: must be in [minNumber = 5, 999]"},

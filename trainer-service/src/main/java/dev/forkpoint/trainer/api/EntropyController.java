@@ -17,7 +17,7 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * The entropy analytics of a run (issue 5 item 5), a thin mapping over {@link EntropyQueries}: 404 for an unknown
+ * The entropy analytics of a run, a thin mapping over {@link EntropyQueries}: 404 for an unknown
  * run, 400 problem+json naming the parameter. Steps are the run's 1-based training steps; {@code phase} is
  * {@code ROLLOUT} (H_old) or {@code UPDATE} (H recomputed in the update), both when absent.
  */

@@ -26,7 +26,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Issue 5's "Must show": a REAL training run (DJL engine, tiny 1-layer d_model 32 policy on countdown, 4 steps,
+ * A REAL training run (DJL engine, tiny 1-layer d_model 32 policy on countdown, 4 steps,
  * evaluation every 2) created over REST on its own database of the shared real PostgreSQL, then the SQL of every
  * panel and query variable of every Grafana dashboard is run against what the run stored (each must parse and
  * return rows), and the REST read side must return the stored analytics.
