@@ -46,7 +46,9 @@ final class ServeCommand implements Command {
             out.print(USAGE);
             return false;
         }
-        SpringApplication.run(ForkpointApplication.class, args);
+        SpringApplication app = new SpringApplication(ForkpointApplication.class);
+        app.setMainApplicationClass(ForkpointApplication.class); // the log says "Started ForkpointApplication"
+        app.run(args);
         return true;
     }
 }
