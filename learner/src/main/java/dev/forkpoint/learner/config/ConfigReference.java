@@ -145,6 +145,9 @@ public final class ConfigReference {
         if (!f.choices().isEmpty()) {
             return f.choices().stream().map(c -> "`" + c + "`").collect(Collectors.joining(", "));
         }
+        if (f.patternDoc() != null) {
+            return f.patternDoc();
+        }
         String range = f.rangeText();
         return range.isEmpty() ? "" : "`" + range + "`";
     }

@@ -10,7 +10,6 @@ import dev.forkpoint.rollout.task.Tasks;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -33,11 +32,12 @@ import tools.jackson.databind.json.JsonMapper;
 public record RunSpec(String name, long seed, String device, int priority, ModelSpec model, TaskConfig task,
                       ObjectiveConfig objective, SamplingSpec sampling, TrainingSpec training) {
 
-    private static final Pattern NAME_PATTERN = Pattern.compile("[A-Za-z0-9._ -]{1,100}");
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     static final Field<RunSpec, String> NAME = Field.string("name", RunSpec::name)
-            .defaultValue("run").help("Run name: 1-100 letters, digits, spaces, '.', '_' or '-'.");
+            .defaultValue("run").pattern("[A-Za-z0-9._ -]{1,100}",
+                    "1-100 characters of letters, digits, space, '.', '_' or '-'")
+            .help("Run name: 1-100 letters, digits, spaces, '.', '_' or '-'.");
     static final Field<RunSpec, Long> SEED = Field.longInteger("seed", RunSpec::seed)
             .defaultValue(0L).min(0)
             .help("Seed of every random choice (sampling, data order, shuffles, Clip-Cov picks): the same seed and "
@@ -87,10 +87,6 @@ public record RunSpec(String name, long seed, String device, int priority, Model
     }
 
     private static void crossSectionRules(RunSpec r, String path, FieldErrors errors) {
-        if (!NAME_PATTERN.matcher(r.name()).matches()) {
-            errors.add("name", "name = " + Field.render(r.name())
-                    + ": must be 1-100 characters of letters, digits, space, '.', '_' or '-'");
-        }
         if (r.sampling().maxNewTokens() >= r.model().contextLength()) {
             errors.add("sampling.maxNewTokens", "sampling.maxNewTokens = " + r.sampling().maxNewTokens()
                     + ": must be below model.contextLength = " + r.model().contextLength());

@@ -141,6 +141,7 @@ class RunSpecTest {
     @Test
     void everyErrorIsReportedAtOnce() {
         assertEquals(3, errors("training: {steps: 0}\nsampling: {topP: 2}\nseed: -1\n").size());
+        assertEquals(2, errors("name: 'a/b'\ntraining: {steps: 0}\n").size(), "the name's pattern is a field check");
     }
 
     @TestFactory

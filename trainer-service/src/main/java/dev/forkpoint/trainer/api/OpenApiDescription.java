@@ -125,6 +125,9 @@ class OpenApiDescription {
         if (f.defaultValue() != null) {
             s.setDefault(f.defaultValue());
         }
+        if (f.pattern() != null) {
+            s.setPattern(f.pattern());
+        }
         StringBuilder d = new StringBuilder(f.help());
         if (f.derivedDefaultDoc() != null) {
             d.append(" Default: ").append(f.derivedDefaultDoc()).append('.');

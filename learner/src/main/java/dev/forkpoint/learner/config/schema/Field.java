@@ -53,6 +53,8 @@ public final class Field<R, T> {
     private String appliesDoc;
     private String help = "";
     private String source;
+    private java.util.regex.Pattern pattern;
+    private String patternDoc;
 
     private Field(String key, Kind kind, Function<R, T> accessor, List<String> choices) {
         this.key = key;
@@ -153,6 +155,13 @@ public final class Field<R, T> {
         return this;
     }
 
+    /** A string must match {@code regex} as a whole; {@code doc} says what that means for the message. */
+    public Field<R, T> pattern(String regex, String doc) {
+        this.pattern = java.util.regex.Pattern.compile(regex);
+        this.patternDoc = doc;
+        return this;
+    }
+
     public Field<R, T> help(String text) {
         this.help = text;
         return this;
@@ -222,6 +231,16 @@ public final class Field<R, T> {
         return source;
     }
 
+    /** What {@link #pattern()} allows, in words; null for none. */
+    public String patternDoc() {
+        return patternDoc;
+    }
+
+    /** The regular expression a string value must match; null for none. */
+    public String pattern() {
+        return pattern == null ? null : pattern.pattern();
+    }
+
     public T get(R record) {
         return accessor.apply(record);
     }
@@ -277,8 +296,11 @@ public final class Field<R, T> {
                 value = raw;
             }
             case STRING -> {
-                if (!(raw instanceof String)) {
+                if (!(raw instanceof String str)) {
                     return invalid(path, raw, "must be a string", errors);
+                }
+                if (pattern != null && !pattern.matcher(str).matches()) {
+                    return invalid(path, raw, "must be " + patternDoc, errors);
                 }
                 value = raw;
             }
