@@ -84,7 +84,7 @@ public final class RolloutWorker {
         long n = Math.min(count, task.size(Split.EVAL));
         SamplingConfig config = sampled ? sampling : sampling.withTopP(GREEDY_TOP_P);
         TemperatureRule rule = new FixedTemperature(sampled ? temperature : 1.0);
-        int contextLength = policy.config().contextLength();
+        int contextLength = policy.contextLength();
         int correct = 0;
         double score = 0;
         long tokens = 0;

@@ -167,9 +167,18 @@ public final class DecoderTransformer implements Policy {
         return s;
     }
 
-    @Override
     public ModelConfig config() {
         return config;
+    }
+
+    @Override
+    public int vocabSize() {
+        return config.vocabSize();
+    }
+
+    @Override
+    public int contextLength() {
+        return config.contextLength();
     }
 
     @Override

@@ -15,7 +15,11 @@ import java.util.Map;
  */
 public interface Policy extends AutoCloseable {
 
-    ModelConfig config();
+    /** Rows of the output head: the ids a logit exists for (may exceed the tokenizer's vocabulary). */
+    int vocabSize();
+
+    /** Longest prompt + response the model takes, in tokens. */
+    int contextLength();
 
     /** Device holding the parameters (the device actually used, after {@code auto} was resolved). */
     Device device();

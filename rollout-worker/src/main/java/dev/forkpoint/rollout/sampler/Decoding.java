@@ -56,8 +56,8 @@ public final class Decoding implements AutoCloseable {
         this.policy = policy;
         this.config = config;
         this.temperature = temperature;
-        this.vocab = policy.config().vocabSize();
-        validate(prompts, config, vocab, policy.config().contextLength());
+        this.vocab = policy.vocabSize();
+        validate(prompts, config, vocab, policy.contextLength());
         this.batch = prompts.length;
         this.prompts = new int[batch][];
         int p = 0;

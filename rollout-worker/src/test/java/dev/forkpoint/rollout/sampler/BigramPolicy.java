@@ -43,8 +43,13 @@ final class BigramPolicy implements Policy {
     }
 
     @Override
-    public ModelConfig config() {
-        return config;
+    public int vocabSize() {
+        return config.vocabSize();
+    }
+
+    @Override
+    public int contextLength() {
+        return config.contextLength();
     }
 
     @Override

@@ -1,0 +1,394 @@
+package dev.forkpoint.rollout.hf;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.ndarray.types.SparseFormat;
+import ai.djl.nn.Activation;
+import dev.forkpoint.rollout.policy.AutogradScalar;
+import dev.forkpoint.rollout.policy.KvCache;
+import dev.forkpoint.rollout.policy.Policy;
+import dev.forkpoint.rollout.safetensors.ModelWeights;
+import dev.forkpoint.rollout.safetensors.SafetensorsException;
+import dev.forkpoint.rollout.safetensors.SafetensorsFile;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A Hugging Face Llama, Qwen2 or Qwen3 causal LM as a {@link Policy}, with the eager numerics of transformers:
+ * RMSNorm in float32, rotate-half RoPE (with Llama 3 frequency scaling), grouped-query attention whose KV cache
+ * holds only the key/value heads, a SwiGLU MLP, optional q/k/v(/o) biases, Qwen3's per-head q/k RMSNorm before
+ * RoPE, and a tied or separate head. Parameters keep their Hugging Face names, so a checkpoint exports back under
+ * the source's tensor names. Weights are widened to float32 on load (training is float32).
+ *
+ * <p>Positions come from the key mask ({@code cumsum(mask) - 1}, clamped at 0), so left padding does not shift
+ * them; a padding query attends only to itself (its output is unused and defined the same with or without cache).
+ */
+public final class HfDecoder implements Policy {
+
+    private static final Logger log = LoggerFactory.getLogger(HfDecoder.class);
+    /** Additive attention bias of a blocked key (see DecoderTransformer: finite, so an all-blocked row stays finite). */
+    private static final float BLOCKED = -1e9f;
+
+    private final HfConfig config;
+    private final NDManager manager;
+    private final Map<String, NDArray> parameters;
+    private final Layer[] layers;
+    private final NDArray embed;
+    private final NDArray finalNorm;
+    private final NDArray head;
+    /** RoPE inverse frequencies, (headDim / 2), float32. */
+    private final NDArray invFreq;
+
+    private record Layer(NDArray inputNorm, NDArray q, NDArray qBias, NDArray k, NDArray kBias, NDArray v,
+                         NDArray vBias, NDArray o, NDArray oBias, NDArray qNorm, NDArray kNorm, NDArray postNorm,
+                         NDArray gate, NDArray gateBias, NDArray up, NDArray upBias, NDArray down, NDArray downBias) {
+    }
+
+    private HfDecoder(HfConfig config, NDManager manager, Map<String, NDArray> parameters) {
+        this.config = config;
+        this.manager = manager;
+        this.parameters = Collections.unmodifiableMap(parameters);
+        this.embed = parameters.get("model.embed_tokens.weight");
+        this.finalNorm = parameters.get("model.norm.weight");
+        this.head = config.tiedEmbeddings() ? embed : parameters.get("lm_head.weight");
+        this.layers = new Layer[config.layers()];
+        for (int l = 0; l < config.layers(); l++) {
+            String p = "model.layers." + l + ".";
+            layers[l] = new Layer(parameters.get(p + "input_layernorm.weight"),
+                    parameters.get(p + "self_attn.q_proj.weight"), parameters.get(p + "self_attn.q_proj.bias"),
+                    parameters.get(p + "self_attn.k_proj.weight"), parameters.get(p + "self_attn.k_proj.bias"),
+                    parameters.get(p + "self_attn.v_proj.weight"), parameters.get(p + "self_attn.v_proj.bias"),
+                    parameters.get(p + "self_attn.o_proj.weight"), parameters.get(p + "self_attn.o_proj.bias"),
+                    parameters.get(p + "self_attn.q_norm.weight"), parameters.get(p + "self_attn.k_norm.weight"),
+                    parameters.get(p + "post_attention_layernorm.weight"),
+                    parameters.get(p + "mlp.gate_proj.weight"), parameters.get(p + "mlp.gate_proj.bias"),
+                    parameters.get(p + "mlp.up_proj.weight"), parameters.get(p + "mlp.up_proj.bias"),
+                    parameters.get(p + "mlp.down_proj.weight"), parameters.get(p + "mlp.down_proj.bias"));
+        }
+        this.invFreq = manager.create(inverseFrequencies(config));
+    }
+
+    /** Loads a Hugging Face model directory (config.json and its safetensors weights). */
+    public static HfDecoder load(Path dir, Device device, boolean trainable) {
+        HfConfig config = HfConfig.read(dir);
+        Map<String, long[]> shapes = parameterShapes(config);
+        Map<String, float[]> values = new LinkedHashMap<>();
+        try (ModelWeights weights = ModelWeights.open(dir)) {
+            for (String name : weights.names()) {
+                if (!shapes.containsKey(name) && !ignorable(name, config)) {
+                    throw new SafetensorsException(dir + ": tensor '" + name + "' is not part of a " + config.modelType()
+                            + " model with this config.json (" + describe(config) + ")");
+                }
+            }
+            for (Map.Entry<String, long[]> e : shapes.entrySet()) {
+                if (!weights.has(e.getKey())) {
+                    throw new SafetensorsException(dir + ": tensor '" + e.getKey() + "' is missing"
+                            + (e.getKey().equals("lm_head.weight") ? " (config.json says tie_word_embeddings: false)"
+                            : ""));
+                }
+                SafetensorsFile.Entry entry = weights.entry(e.getKey());
+                if (!Arrays.equals(entry.shape(), e.getValue())) {
+                    throw new SafetensorsException(weights.file(e.getKey()).path() + ": tensor '" + e.getKey()
+                            + "' has shape " + Arrays.toString(entry.shape()) + ", config.json implies "
+                            + Arrays.toString(e.getValue()));
+                }
+                values.put(e.getKey(), weights.floats(e.getKey()));
+            }
+        }
+        return fromValues(config, values, device, trainable);
+    }
+
+    /** A tied head may still be stored; old checkpoints store RoPE's inverse frequencies. Neither is a parameter. */
+    private static boolean ignorable(String name, HfConfig config) {
+        return (config.tiedEmbeddings() && name.equals("lm_head.weight")) || name.endsWith("rotary_emb.inv_freq");
+    }
+
+    /** A model with the given values, under the names and shapes of {@link #parameterShapes}. */
+    public static HfDecoder fromValues(HfConfig config, Map<String, float[]> values, Device device, boolean trainable) {
+        Map<String, long[]> shapes = parameterShapes(config);
+        NDManager manager = NDManager.newBaseManager(device);
+        try {
+            Map<String, NDArray> params = new LinkedHashMap<>();
+            for (Map.Entry<String, long[]> e : shapes.entrySet()) {
+                float[] v = values.get(e.getKey());
+                if (v == null) {
+                    throw new IllegalArgumentException("parameter '" + e.getKey() + "' is missing");
+                }
+                NDArray a = manager.create(v, new Shape(e.getValue()));
+                a.setName(e.getKey());
+                if (trainable) {
+                    a.setRequiresGradient(true);
+                }
+                params.put(e.getKey(), a);
+            }
+            long count = params.values().stream().mapToLong(a -> a.getShape().size()).sum();
+            log.info("HfDecoder {} ({}): {} parameters on {}{}", config.modelType(), describe(config), count, device,
+                    trainable ? "" : " (frozen)");
+            return new HfDecoder(config, manager, params);
+        } catch (RuntimeException e) {
+            manager.close();
+            throw e;
+        }
+    }
+
+    /** Hugging Face names and shapes of every parameter the config implies, in the checkpoints' order. */
+    public static Map<String, long[]> parameterShapes(HfConfig c) {
+        long h = c.hiddenSize();
+        long q = (long) c.heads() * c.headDim();
+        long kv = (long) c.kvHeads() * c.headDim();
+        long m = c.intermediateSize();
+        Map<String, long[]> s = new LinkedHashMap<>();
+        s.put("model.embed_tokens.weight", new long[] {c.vocabSize(), h});
+        for (int l = 0; l < c.layers(); l++) {
+            String p = "model.layers." + l + ".";
+            s.put(p + "input_layernorm.weight", new long[] {h});
+            s.put(p + "self_attn.q_proj.weight", new long[] {q, h});
+            s.put(p + "self_attn.k_proj.weight", new long[] {kv, h});
+            s.put(p + "self_attn.v_proj.weight", new long[] {kv, h});
+            s.put(p + "self_attn.o_proj.weight", new long[] {h, q});
+            if (c.attentionBias()) {
+                s.put(p + "self_attn.q_proj.bias", new long[] {q});
+                s.put(p + "self_attn.k_proj.bias", new long[] {kv});
+                s.put(p + "self_attn.v_proj.bias", new long[] {kv});
+                if (c.modelType().equals("llama")) {
+                    s.put(p + "self_attn.o_proj.bias", new long[] {h});
+                }
+            }
+            if (c.qkNorm()) {
+                s.put(p + "self_attn.q_norm.weight", new long[] {c.headDim()});
+                s.put(p + "self_attn.k_norm.weight", new long[] {c.headDim()});
+            }
+            s.put(p + "post_attention_layernorm.weight", new long[] {h});
+            s.put(p + "mlp.gate_proj.weight", new long[] {m, h});
+            s.put(p + "mlp.up_proj.weight", new long[] {m, h});
+            s.put(p + "mlp.down_proj.weight", new long[] {h, m});
+            if (c.mlpBias()) {
+                s.put(p + "mlp.gate_proj.bias", new long[] {m});
+                s.put(p + "mlp.up_proj.bias", new long[] {m});
+                s.put(p + "mlp.down_proj.bias", new long[] {h});
+            }
+        }
+        s.put("model.norm.weight", new long[] {h});
+        if (!c.tiedEmbeddings()) {
+            s.put("lm_head.weight", new long[] {c.vocabSize(), h});
+        }
+        return s;
+    }
+
+    /**
+     * RoPE's inverse frequencies {@code 1 / theta^(2i / d)}, with Llama 3's scaling when configured (long
+     * wavelengths divided by the factor, short ones kept, the band between interpolated), in double, then float.
+     */
+    static float[] inverseFrequencies(HfConfig c) {
+        int half = c.headDim() / 2;
+        float[] out = new float[half];
+        HfConfig.RopeScaling r = c.rope();
+        for (int i = 0; i < half; i++) {
+            double f = 1.0 / Math.pow(c.ropeTheta(), (double) (2 * i) / c.headDim());
+            if (r != null) {
+                double lowWavelen = r.originalMaxPositions() / r.lowFreqFactor();
+                double highWavelen = r.originalMaxPositions() / r.highFreqFactor();
+                double wavelen = 2 * Math.PI / f;
+                if (wavelen > lowWavelen) {
+                    f = f / r.factor();
+                } else if (wavelen >= highWavelen) {
+                    double smooth = (r.originalMaxPositions() / wavelen - r.lowFreqFactor())
+                            / (r.highFreqFactor() - r.lowFreqFactor());
+                    f = (1 - smooth) * f / r.factor() + smooth * f;
+                }
+            }
+            out[i] = (float) f;
+        }
+        return out;
+    }
+
+    public HfConfig hfConfig() {
+        return config;
+    }
+
+    @Override
+    public int vocabSize() {
+        return config.vocabSize();
+    }
+
+    @Override
+    public int contextLength() {
+        return config.contextLength();
+    }
+
+    @Override
+    public Device device() {
+        return manager.getDevice();
+    }
+
+    @Override
+    public NDArray forward(NDArray tokens, NDArray keyMask, KvCache cache) {
+        Shape ts = tokens.getShape();
+        if (ts.dimension() != 2) {
+            throw new IllegalArgumentException("tokens shape " + ts + ": must be (batch, time)");
+        }
+        long b = ts.get(0);
+        long t = ts.get(1);
+        HfKvCache kv = null;
+        if (cache != null) {
+            if (!(cache instanceof HfKvCache k)) {
+                throw new IllegalArgumentException("cache " + cache.getClass().getName() + " was not made by this model");
+            }
+            kv = k;
+            kv.checkRoom(t, b);
+        }
+        long past = kv == null ? 0 : kv.length();
+        long total = past + t;
+        if (!keyMask.getShape().equals(new Shape(b, total))) {
+            throw new IllegalArgumentException("keyMask shape " + keyMask.getShape()
+                    + ": must be (batch, cached + new) = " + new Shape(b, total));
+        }
+        if (total > config.contextLength()) {
+            throw new IllegalArgumentException("sequence length " + total + " exceeds max_position_embeddings = "
+                    + config.contextLength());
+        }
+        NDManager m = tokens.getManager();
+        long heads = config.heads();
+        long kvHeads = config.kvHeads();
+        long hd = config.headDim();
+
+        NDArray mask = keyMask.toType(DataType.INT64, false);
+        NDArray positions = mask.cumSum(1).subi(1).clip(0, Long.MAX_VALUE);
+        if (past > 0) {
+            positions = positions.get(new NDIndex(":, {}:", past));
+        }
+        NDArray x = embed(tokens.toType(DataType.INT64, false), embed);
+
+        NDArray keyIdx = m.arange(0f, (float) total);
+        NDArray queryIdx = m.arange((float) past, (float) total).reshape(t, 1);
+        NDArray future = keyIdx.gt(queryIdx);
+        NDArray otherPadding = mask.eq(0).reshape(b, 1, 1, total).logicalAnd(keyIdx.neq(queryIdx));
+        NDArray bias = future.logicalOr(otherPadding).toType(DataType.FLOAT32, false).muli(BLOCKED);
+
+        // cos/sin of position * inverse frequency, (B, 1, T, headDim): the same angles for both halves.
+        NDArray angles = positions.toType(DataType.FLOAT32, false).expandDims(-1).mul(invFreq.toDevice(m.getDevice(),
+                false).reshape(1, 1, hd / 2));
+        NDArray emb = angles.concat(angles, -1).expandDims(1);
+        NDArray cos = emb.cos();
+        NDArray sin = emb.sin();
+
+        float scale = (float) (1.0 / Math.sqrt(hd));
+        for (int l = 0; l < layers.length; l++) {
+            Layer ly = layers[l];
+            NDArray h = rmsNorm(x, ly.inputNorm());
+            NDArray q = linear(h, ly.q(), ly.qBias()).reshape(b, t, heads, hd);
+            NDArray k = linear(h, ly.k(), ly.kBias()).reshape(b, t, kvHeads, hd);
+            NDArray v = linear(h, ly.v(), ly.vBias()).reshape(b, t, kvHeads, hd).transpose(0, 2, 1, 3);
+            if (config.qkNorm()) {
+                q = rmsNorm(q, ly.qNorm());
+                k = rmsNorm(k, ly.kNorm());
+            }
+            q = rope(q.transpose(0, 2, 1, 3), cos, sin);
+            k = rope(k.transpose(0, 2, 1, 3), cos, sin);
+            if (kv != null) {
+                NDArray[] all = kv.append(l, k, v, m);
+                k = all[0];
+                v = all[1];
+            }
+            k = repeatKv(k, b, total);
+            v = repeatKv(v, b, total);
+            NDArray att = q.mul(AutogradScalar.of(q, scale)).matMul(k.transpose(0, 1, 3, 2)).addi(bias).softmax(-1);
+            NDArray y = att.matMul(v).transpose(0, 2, 1, 3).reshape(b, t, heads * hd);
+            x = x.add(linear(y, ly.o(), ly.oBias()));
+            NDArray h2 = rmsNorm(x, ly.postNorm());
+            NDArray gate = linear(h2, ly.gate(), ly.gateBias());
+            NDArray up = linear(h2, ly.up(), ly.upBias());
+            x = x.add(linear(gate.mul(Activation.sigmoid(gate)).mul(up), ly.down(), ly.downBias()));
+        }
+        if (kv != null) {
+            kv.advance(t);
+        }
+        return linear(rmsNorm(x, finalNorm), head, null);
+    }
+
+    /** {@code x * rsqrt(mean(x^2) + eps) * weight} over the last axis, in float32 (transformers' RMSNorm). */
+    private NDArray rmsNorm(NDArray x, NDArray weight) {
+        NDArray rms = x.square().mean(new int[] {-1}, true).add(config.rmsNormEps()).sqrt();
+        return x.div(rms).mul(weight);
+    }
+
+    /** {@code x cos + rotate_half(x) sin}, with {@code rotate_half([x1, x2]) = [-x2, x1]} over the head axis. */
+    private static NDArray rope(NDArray x, NDArray cos, NDArray sin) {
+        long half = x.getShape().get(3) / 2;
+        NDArray x1 = x.get(new NDIndex(":, :, :, :{}", half));
+        NDArray x2 = x.get(new NDIndex(":, :, :, {}:", half));
+        NDArray rotated = x2.neg().concat(x1, -1);
+        return x.mul(cos).add(rotated.mul(sin));
+    }
+
+    /** (B, kvHeads, L, hd) -> (B, heads, L, hd): each key/value head serves {@code groups} query heads in turn. */
+    private NDArray repeatKv(NDArray x, long b, long length) {
+        int groups = config.groups();
+        if (groups == 1) {
+            return x;
+        }
+        long kvHeads = config.kvHeads();
+        long hd = config.headDim();
+        return x.expandDims(2).broadcast(new Shape(b, kvHeads, groups, length, hd))
+                .reshape(b, kvHeads * groups, length, hd);
+    }
+
+    @Override
+    public KvCache newCache(NDManager manager, int batch, int capacity) {
+        return new HfKvCache(manager, config, batch, capacity);
+    }
+
+    @Override
+    public TokenScores score(NDArray tokens, NDArray keyMask) {
+        long t = tokens.getShape().get(1);
+        if (t < 2) {
+            throw new IllegalArgumentException("tokens shape " + tokens.getShape() + ": score needs at least 2 positions");
+        }
+        NDArray logits = forward(tokens, keyMask, null);
+        NDArray logp = logits.get(new NDIndex(":, :-1, :")).logSoftmax(-1);
+        NDArray next = tokens.get(new NDIndex(":, 1:")).toType(DataType.INT64, false).expandDims(-1);
+        NDArray lp = logp.gather(next, 2).squeeze(-1);
+        NDArray logpDetached = logp.stopGradient();
+        NDArray entropy = logpDetached.exp().muli(logpDetached).sum(new int[] {-1}).negi();
+        return new TokenScores(lp, entropy);
+    }
+
+    @Override
+    public Map<String, NDArray> parameters() {
+        return parameters;
+    }
+
+    @Override
+    public HfDecoder frozenCopy() {
+        Map<String, float[]> values = new LinkedHashMap<>();
+        parameters.forEach((k, v) -> values.put(k, v.toFloatArray()));
+        return fromValues(config, values, device(), false);
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+    }
+
+    private static NDArray embed(NDArray ids, NDArray table) {
+        return ids.getNDArrayInternal().embedding(ids, table, SparseFormat.DENSE).singletonOrThrow();
+    }
+
+    private static NDArray linear(NDArray x, NDArray weight, NDArray bias) {
+        return x.getNDArrayInternal().linear(x, weight, bias).singletonOrThrow();
+    }
+
+    private static String describe(HfConfig c) {
+        return c.layers() + " layers, hidden " + c.hiddenSize() + ", " + c.heads() + " heads, " + c.kvHeads()
+                + " KV heads, head_dim " + c.headDim() + ", vocab " + c.vocabSize();
+    }
+}
