@@ -15,8 +15,9 @@ public record SamplingSpec(double temperature, boolean adaptiveTemperature, doub
             .help("HAPO adaptive temperature T = T_base (1 + tau h_hat) for any objective (the HAPO preset turns it "
                     + "on through objective.hapo.adaptiveTemperature).");
     static final Field<SamplingSpec, Double> TAU = Field.number("tau", SamplingSpec::tau)
-            .defaultValue(0.05).between(0, 1).source("HAPO")
-            .help("Strength tau of the adaptive temperature when sampling.adaptiveTemperature is on.");
+            .defaultValue(0.05).min(0).below(1).source("HAPO")
+            .help("Strength tau of the adaptive temperature when sampling.adaptiveTemperature is on; below 1 so that "
+                    + "the temperature stays positive.");
     static final Field<SamplingSpec, Double> TOP_P = Field.number("topP", SamplingSpec::topP)
             .defaultValue(1.0).above(0).max(1).help("Nucleus sampling mass; 1 disables it.");
     static final Field<SamplingSpec, Integer> MAX_NEW_TOKENS = Field.integer("maxNewTokens", SamplingSpec::maxNewTokens)

@@ -108,6 +108,7 @@ class RunSpecTest {
         assertEquals("training.steps", only("training: {steps: many}\n").field());
         assertEquals("training.steps", only("training: {steps: 0}\n").field());
         assertEquals("sampling.topP", only("sampling: {topP: 1.5}\n").field());
+        assertEquals("sampling.tau", only("sampling: {tau: 1.0}\n").field(), "T_base (1 + tau h_hat) must stay > 0");
         assertEquals("name", only("name: 'a/b'\n").field());
         assertEquals("task.numbers", only("task: {name: countdown, numbers: 7}\n").field());
         assertEquals("task.name", only("task: {name: chess}\n").field());
