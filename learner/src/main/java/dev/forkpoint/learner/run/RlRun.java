@@ -15,6 +15,8 @@ import dev.forkpoint.rollout.batch.RolloutBatch;
 import dev.forkpoint.rollout.batch.RolloutWorker;
 import dev.forkpoint.rollout.checkpoint.PolicyCheckpoint;
 import dev.forkpoint.rollout.device.DeviceSelection;
+import dev.forkpoint.rollout.hf.HfModelDirectory;
+import dev.forkpoint.rollout.policy.Policy;
 import dev.forkpoint.learner.optim.AdamW;
 import dev.forkpoint.rollout.policy.DecoderTransformer;
 import dev.forkpoint.rollout.policy.ModelConfig;
@@ -62,8 +64,8 @@ public final class RlRun implements TrainingSession {
     private final Device device;
     private final Task task;
     private final Tokenizer tokenizer;
-    private final DecoderTransformer policy;
-    private final DecoderTransformer reference;
+    private final Policy policy;
+    private final Policy reference;
     private final PolicyObjective objective;
     private final AdamW optimizer;
     private final PolicyUpdate update;
@@ -90,12 +92,12 @@ public final class RlRun implements TrainingSession {
         this.device = DeviceSelection.resolve(config.device());
         this.objective = new PolicyObjective(settings.objective());
         RunState state = null;
-        DecoderTransformer p = null;
-        DecoderTransformer ref = null;
+        Policy p = null;
+        Policy ref = null;
         AdamW opt = null;
+        Tokenizer tok = null;
         NDManager m = NDManager.newBaseManager(device);
         try {
-            Tokenizer tok;
             Map<String, NDArray> optimizerState = null;
             try (NDManager extras = m.newSubManager()) {
                 if (resumeFrom != null) {
@@ -117,8 +119,11 @@ public final class RlRun implements TrainingSession {
                         // The reference is the warm-started policy: stored in the checkpoint, never re-trained.
                         ref = storedReference(loaded, resumeFrom);
                     } else if (settings.objective().kl() != null) {
-                        try (DecoderTransformer initial = initialPolicy(config, device).policy) {
-                            ref = initial.frozenCopy();
+                        Initial initial = initialPolicy(config, device);
+                        try (Policy fresh = initial.policy) {
+                            ref = fresh.frozenCopy();
+                        } finally {
+                            closeQuietly(closeable(initial.tokenizer));
                         }
                     }
                 } else {
@@ -148,7 +153,7 @@ public final class RlRun implements TrainingSession {
             }
             this.tokenizer = tok;
         } catch (RuntimeException e) {
-            closeQuietly(p, ref, opt, m);
+            closeQuietly(p, ref, opt, m, closeable(tok));
             throw e;
         }
         this.policy = p;
@@ -163,7 +168,7 @@ public final class RlRun implements TrainingSession {
         this.adaptive = settings.adaptiveTemperature()
                 ? new AdaptiveTemperature(tBase, settings.tau(), settings.pivotQuantile()) : null;
         this.temperature = adaptive != null ? adaptive : new FixedTemperature(tBase);
-        this.sampling = new SamplingConfig(config.sampling().maxNewTokens(), new int[] {tokenizer.eosId()},
+        this.sampling = new SamplingConfig(config.sampling().maxNewTokens(), tokenizer.stopIds(),
                 tokenizer.padId(), config.sampling().topP(), config.seed(), true);
         OverlongOptions o = settings.objective().overlong();
         if (o != null) {
@@ -181,11 +186,14 @@ public final class RlRun implements TrainingSession {
             }
         }
         log.info("RL run opened on {}: task {}, objective {}, model {}, {} at step {}", device, task.name(),
-                settings.objective(), policy.config(), resumeFrom == null ? "fresh" : "resumed from " + resumeFrom,
+                settings.objective(), policy.description(), resumeFrom == null ? "fresh" : "resumed from " + resumeFrom,
                 completedSteps);
     }
 
-    /** A fresh run: the policy from {@code model.checkpoint} or initialised from the run seed. */
+    /**
+     * A fresh run: the policy from {@code model.path} (a Hugging Face model), {@code model.checkpoint}, or initialised
+     * from the run seed.
+     */
     public static RlRun open(RunSpec config) {
         return new RlRun(config, null, null);
     }
@@ -205,18 +213,29 @@ public final class RlRun implements TrainingSession {
         return new RlRun(config, null, checkpoint);
     }
 
-    private record Initial(DecoderTransformer policy, Tokenizer tokenizer) {}
+    private record Initial(Policy policy, Tokenizer tokenizer) {}
 
     /** The policy a run starts from; also what the reference policy of the KL term is a frozen copy of. */
     private static Initial initialPolicy(RunSpec config, Device device) {
         ModelSpec spec = config.model();
+        if (spec.path() != null) {
+            HfModelDirectory.Loaded hf = HfModelDirectory.load(Path.of(spec.path()), device, spec.contextLength(), true);
+            return new Initial(hf.policy(), hf.tokenizer());
+        }
         if (spec.checkpoint() != null) {
             PolicyCheckpoint.Loaded base = PolicyCheckpoint.load(Path.of(spec.checkpoint()), device);
-            ModelConfig c = base.policy().config();
-            check(spec.layers(), c.layers(), "model.layers", spec);
-            check(spec.heads(), c.heads(), "model.heads", spec);
-            check(spec.dModel(), c.dModel(), "model.dModel", spec);
-            check(spec.contextLength(), c.contextLength(), "model.contextLength", spec);
+            try {
+                if (base.policy() instanceof DecoderTransformer d) {
+                    ModelConfig c = d.config();
+                    check(spec.layers(), c.layers(), "model.layers", spec);
+                    check(spec.heads(), c.heads(), "model.heads", spec);
+                    check(spec.dModel(), c.dModel(), "model.dModel", spec);
+                }
+                check(spec.contextLength(), base.policy().contextLength(), "model.contextLength", spec);
+            } catch (RuntimeException e) {
+                base.close();
+                throw e;
+            }
             baseTaskMismatch(base.metadata().get("task"), config.task()).ifPresent(log::warn);
             return new Initial(base.policy(), base.tokenizer());
         }
@@ -259,9 +278,10 @@ public final class RlRun implements TrainingSession {
      * weight decay 0.01 and clip 1.0 as in docs/warm-start.md's recipe, greedy evaluation on
      * {@code training.evalSize} held-out problems at the start, five times during and at the end.
      */
-    private static WarmStartResult warmStart(RunSpec config, DecoderTransformer policy, Tokenizer tokenizer) {
+    private static WarmStartResult warmStart(RunSpec config, Policy policy, Tokenizer tokenizer) {
         WarmStartSpec w = config.model().warmStart();
-        WarmStartConfig recipe = new WarmStartConfig(config.task(), policy.config(), config.seed(),
+        WarmStartConfig recipe = new WarmStartConfig(config.task(),
+                policy instanceof DecoderTransformer d ? d.config() : null, config.seed(),
                 w.steps(), w.batchSize(), w.learningRate(), w.warmupSteps(), 0.01, 1.0,
                 w.steps() >= 10 ? w.steps() / 5 : 0, config.training().evalSize(), config.sampling().maxNewTokens(),
                 0L, 0.0);
@@ -276,7 +296,7 @@ public final class RlRun implements TrainingSession {
     }
 
     /** The KL reference a warm-started run stored in its checkpoint ({@link #checkpoint}). */
-    private DecoderTransformer storedReference(PolicyCheckpoint.Loaded loaded, Path file) {
+    private Policy storedReference(PolicyCheckpoint.Loaded loaded, Path file) {
         Map<String, float[]> values = new LinkedHashMap<>();
         loaded.extras().forEach((k, v) -> {
             if (k.startsWith(REFERENCE_PREFIX)) {
@@ -287,7 +307,7 @@ public final class RlRun implements TrainingSession {
             throw new IllegalArgumentException("model.warmStart.steps = " + config.model().warmStart().steps()
                     + ": the checkpoint " + file + " holds no KL reference (written without a warm start?)");
         }
-        return DecoderTransformer.fromValues(loaded.policy().config(), values, device, false);
+        return loaded.policy().withValues(values, false);
     }
 
     private static void check(int given, int stored, String field, ModelSpec spec) {
@@ -499,7 +519,7 @@ public final class RlRun implements TrainingSession {
         return device.toString();
     }
 
-    public DecoderTransformer policy() {
+    public Policy policy() {
         return policy;
     }
 
@@ -514,7 +534,12 @@ public final class RlRun implements TrainingSession {
 
     @Override
     public void close() {
-        closeQuietly(observer, policy, reference, optimizer, manager);
+        closeQuietly(observer, policy, reference, optimizer, manager, closeable(tokenizer));
+    }
+
+    /** A Hugging Face tokenizer holds native memory; the built-in one holds nothing. */
+    private static AutoCloseable closeable(Tokenizer tokenizer) {
+        return tokenizer instanceof AutoCloseable c ? c : null;
     }
 
     private static void closeQuietly(AutoCloseable... resources) {

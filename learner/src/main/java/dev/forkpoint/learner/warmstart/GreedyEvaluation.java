@@ -53,7 +53,8 @@ public final class GreedyEvaluation {
     public Result evaluate(Policy policy, long limit, NDManager manager) {
         RolloutWorker.Evaluation e = new RolloutWorker(policy, tokenizer, task).evaluate(
                 (int) Math.min(limit, Integer.MAX_VALUE), batchSize,
-                SamplingConfig.of(maxNewTokens, tokenizer.eosId(), tokenizer.padId(), 0L), false, 1.0, manager);
+                new SamplingConfig(maxNewTokens, tokenizer.stopIds(), tokenizer.padId(), 1.0, 0L, true), false, 1.0,
+                manager);
         return new Result(e.correct(), e.problems(), e.examples());
     }
 }

@@ -5,11 +5,12 @@ import dev.forkpoint.rollout.task.Task;
 import dev.forkpoint.rollout.tokenizer.Tokenizer;
 
 /**
- * One SFT sequence {@code bos + prompt + response + eos} as token ids, with the number of leading positions
- * that are context only ({@code bos + prompt}); the rest (response and eos) are the targets.
+ * One SFT sequence {@code prompt + response + eos} as token ids, the prompt encoded as the rollouts encode it
+ * ({@link Tokenizer#encodePrompt}: BOS and text, or the chat template with its generation prompt), with the number of
+ * leading positions that are context only; the rest (response and eos) are the targets.
  *
  * @param ids          the whole sequence
- * @param promptLength {@code 1 + |prompt|}: positions never predicted by the loss
+ * @param promptLength the prompt's ids: positions never predicted by the loss
  */
 public record SupervisedExample(int[] ids, int promptLength) {
 
@@ -22,16 +23,17 @@ public record SupervisedExample(int[] ids, int promptLength) {
 
     /** The worked solution of {@code problem} as a training sequence. */
     public static SupervisedExample of(Task task, Problem problem, Tokenizer tokenizer) {
-        return of(tokenizer.encode(problem.prompt()), tokenizer.encode(task.workedSolution(problem)), tokenizer);
+        return of(tokenizer.encodePrompt(problem.messages()), tokenizer.encode(task.workedSolution(problem)),
+                tokenizer);
     }
 
+    /** @param prompt the prompt's ids as {@link Tokenizer#encodePrompt} gives them */
     static SupervisedExample of(int[] prompt, int[] response, Tokenizer tokenizer) {
-        int[] ids = new int[prompt.length + response.length + 2];
-        ids[0] = tokenizer.bosId();
-        System.arraycopy(prompt, 0, ids, 1, prompt.length);
-        System.arraycopy(response, 0, ids, 1 + prompt.length, response.length);
+        int[] ids = new int[prompt.length + response.length + 1];
+        System.arraycopy(prompt, 0, ids, 0, prompt.length);
+        System.arraycopy(response, 0, ids, prompt.length, response.length);
         ids[ids.length - 1] = tokenizer.eosId();
-        return new SupervisedExample(ids, 1 + prompt.length);
+        return new SupervisedExample(ids, prompt.length);
     }
 
     public int length() {

@@ -9,6 +9,7 @@ import dev.forkpoint.rollout.checkpoint.PolicyCheckpoint;
 import dev.forkpoint.learner.optim.AdamW;
 import dev.forkpoint.learner.optim.OptimizerStep;
 import dev.forkpoint.rollout.policy.DecoderTransformer;
+import dev.forkpoint.rollout.policy.Policy;
 import dev.forkpoint.rollout.task.Problem;
 import dev.forkpoint.rollout.task.Split;
 import dev.forkpoint.rollout.task.Task;
@@ -41,7 +42,7 @@ public final class WarmStart {
     private final Tokenizer tokenizer;
 
     public WarmStart(WarmStartConfig config, Tokenizer tokenizer) {
-        if (tokenizer.vocabSize() > config.model().vocabSize()) {
+        if (config.model() != null && tokenizer.vocabSize() > config.model().vocabSize()) {
             throw new IllegalArgumentException("model.vocabSize = " + config.model().vocabSize() + ": the tokenizer has "
                     + tokenizer.vocabSize() + " ids");
         }
@@ -56,6 +57,9 @@ public final class WarmStart {
 
     /** Initialises a policy from the seed, trains it, saves it to {@code out} (atomically) and returns the result. */
     public WarmStartResult run(Device device, Path out, Consumer<WarmStartProgress> progress) {
+        if (config.model() == null) {
+            throw new IllegalArgumentException("warmStart.model: required to initialise a policy");
+        }
         try (DecoderTransformer policy = DecoderTransformer.initialize(config.model(), config.seed(), device)) {
             WarmStartResult result = train(policy, progress);
             save(out, policy, result);
@@ -64,10 +68,14 @@ public final class WarmStart {
     }
 
     /** Trains {@code policy} in place. */
-    public WarmStartResult train(DecoderTransformer policy, Consumer<WarmStartProgress> progress) {
-        if (!policy.config().equals(config.model())) {
-            throw new IllegalArgumentException("policy config " + policy.config() + " differs from warmStart.model "
+    public WarmStartResult train(Policy policy, Consumer<WarmStartProgress> progress) {
+        if (config.model() != null && policy instanceof DecoderTransformer d && !d.config().equals(config.model())) {
+            throw new IllegalArgumentException("policy config " + d.config() + " differs from warmStart.model "
                     + config.model());
+        }
+        if (tokenizer.vocabSize() > policy.vocabSize()) {
+            throw new IllegalArgumentException("the tokenizer has " + tokenizer.vocabSize() + " ids but the policy "
+                    + policy.vocabSize() + " rows");
         }
         Map<String, NDArray> params = policy.parameters();
         AdamW.Config optim = new AdamW.Config(config.learningRate(), 0.9, 0.999, 1e-8, config.weightDecay(),
@@ -98,7 +106,7 @@ public final class WarmStart {
                     stoppedByBudget = true;
                     break;
                 }
-                SupervisedBatch batch = nextBatch(cursor);
+                SupervisedBatch batch = nextBatch(cursor, policy.contextLength());
                 long t0 = System.nanoTime();
                 AdamW.zeroGradients(params);
                 try (NDManager sub = base.newSubManager();
@@ -149,7 +157,7 @@ public final class WarmStart {
      * Saves the base checkpoint with the task config, the recipe, the steps and the measured accuracy in its
      * metadata (keys {@code task}, {@code warmStart.*}).
      */
-    public void save(Path out, DecoderTransformer policy, WarmStartResult result) {
+    public void save(Path out, Policy policy, WarmStartResult result) {
         PolicyCheckpoint.save(out, policy, tokenizer, Map.of(), metadata(result));
     }
 
@@ -185,23 +193,23 @@ public final class WarmStart {
         return meta;
     }
 
-    private SupervisedBatch nextBatch(TrainCursor cursor) {
+    private SupervisedBatch nextBatch(TrainCursor cursor, int contextLength) {
         long[] indices = cursor.next(config.batchSize());
         List<SupervisedExample> examples = new ArrayList<>(indices.length);
         for (long i : indices) {
             Problem p = task.problem(Split.TRAIN, i);
             SupervisedExample e = SupervisedExample.of(task, p, tokenizer);
-            if (e.length() > config.model().contextLength()) {
-                throw new IllegalArgumentException("model.contextLength = " + config.model().contextLength()
+            if (e.length() > contextLength) {
+                throw new IllegalArgumentException("model.contextLength = " + contextLength
                         + ": train problem " + p.id() + " needs " + e.length()
-                        + " positions (bos + prompt + worked solution + eos)");
+                        + " positions (prompt + worked solution + eos)");
             }
             examples.add(e);
         }
         return new SupervisedBatch(examples, tokenizer.padId());
     }
 
-    private GreedyEvaluation.Result evaluate(GreedyEvaluation evaluation, DecoderTransformer policy, NDManager base,
+    private GreedyEvaluation.Result evaluate(GreedyEvaluation evaluation, Policy policy, NDManager base,
                                              long step, long start, List<WarmStartResult.Point> curve) {
         GreedyEvaluation.Result r = evaluation.evaluate(policy, config.evalLimit(), base);
         curve.add(new WarmStartResult.Point(step, r.accuracy(), seconds(start)));

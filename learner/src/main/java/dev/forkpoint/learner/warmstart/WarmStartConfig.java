@@ -9,7 +9,8 @@ import java.util.Objects;
  * docs/warm-start.md.
  *
  * @param task         the task whose worked solutions are the targets and whose EVAL split is evaluated
- * @param model        the policy's shape; its vocabulary must match the tokenizer
+ * @param model        the built-in policy's shape for {@link WarmStart#run}; null when {@link WarmStart#train} is given
+ *                     the policy (a Hugging Face model)
  * @param seed         seeds the parameter initialisation and the train cursor
  * @param steps        optimiser steps at most (the time budget may stop earlier)
  * @param batchSize    sequences per step
@@ -29,7 +30,6 @@ public record WarmStartConfig(TaskConfig task, ModelConfig model, long seed, int
 
     public WarmStartConfig {
         Objects.requireNonNull(task, "warmStart.task: required");
-        Objects.requireNonNull(model, "warmStart.model: required");
         require(steps >= 1, "steps", steps, "must be at least 1");
         require(batchSize >= 1, "batchSize", batchSize, "must be at least 1");
         require(learningRate > 0 && Double.isFinite(learningRate), "learningRate", learningRate, "must be > 0");

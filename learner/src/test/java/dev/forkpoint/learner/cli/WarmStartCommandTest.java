@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
 import dev.forkpoint.rollout.checkpoint.PolicyCheckpoint;
+import dev.forkpoint.rollout.policy.DecoderTransformer;
 import dev.forkpoint.rollout.policy.ModelConfig;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -33,7 +34,7 @@ class WarmStartCommandTest {
                 "8", "--steps", "3", "--batch", "4", "--layers", "1", "--d-model", "32", "--heads", "2", "--context",
                 "32", "--eval-every", "0");
         try (PolicyCheckpoint.Loaded loaded = PolicyCheckpoint.load(out, Device.cpu())) {
-            assertEquals(new ModelConfig(99, 1, 2, 32, 32, 4), loaded.policy().config());
+            assertEquals(new ModelConfig(99, 1, 2, 32, 32, 4), ((DecoderTransformer) loaded.policy()).config());
             assertEquals("3", loaded.metadata().get("warmStart.steps"));
             assertTrue(loaded.metadata().get("task").contains("\"maxTarget\":30"), loaded.metadata().get("task"));
             assertEquals("8", loaded.metadata().get("warmStart.evalPrompts"));

@@ -154,7 +154,19 @@ class RunSpecTest {
         }
         assertTrue(files.size() >= 2, "examples in " + dir);
         return files.stream().map(f -> DynamicTest.dynamicTest(f.getFileName().toString(), f.toUri(),
-                () -> RunSpec.parse(ConfigDocuments.read(f))));
+                () -> RunSpec.parse(fromRepositoryRoot(ConfigDocuments.read(f), dir.getParent()))));
+    }
+
+    /** Examples name files relative to the repository root, where ./forkpoint runs them; tests run elsewhere. */
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> fromRepositoryRoot(Map<String, Object> document, Path root) {
+        for (String section : List.of("model", "task")) {
+            if (document.get(section) instanceof Map<?, ?> m && m.get("path") instanceof String path
+                    && !Path.of(path).isAbsolute()) {
+                ((Map<String, Object>) m).put("path", root.resolve(path).toString());
+            }
+        }
+        return document;
     }
 
     /** {@code examples/} of the repository, found by walking up from the working directory. */

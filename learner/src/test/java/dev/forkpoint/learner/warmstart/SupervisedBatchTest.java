@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import dev.forkpoint.rollout.chat.ChatMessage;
 import dev.forkpoint.rollout.policy.DecoderTransformer;
 import dev.forkpoint.rollout.policy.ModelConfig;
 import dev.forkpoint.rollout.task.Problem;
@@ -21,6 +22,11 @@ import org.junit.jupiter.api.Test;
 class SupervisedBatchTest {
 
     static final BuiltinTokenizer TOK = new BuiltinTokenizer();
+
+    /** A prompt's ids as the rollouts encode it: {@code <bos>} and the text. */
+    static int[] prompt(String text) {
+        return TOK.encodePrompt(List.of(ChatMessage.user(text)));
+    }
     static DecoderTransformer model;
 
     @BeforeAll
@@ -56,9 +62,9 @@ class SupervisedBatchTest {
     @Test
     void lossIsTheMeanNegativeLogProbOfResponseTokensOnly() {
         List<SupervisedExample> examples = List.of(
-                SupervisedExample.of(TOK.encode("3 5 2=16:"), TOK.encode("(3+5)*2"), TOK),
-                SupervisedExample.of(TOK.encode("10 1 4=50:"), TOK.encode("10*(1+4)"), TOK),
-                SupervisedExample.of(TOK.encode("1 2 3=6:"), TOK.encode("1+2+3"), TOK));
+                SupervisedExample.of(prompt("3 5 2=16:"), TOK.encode("(3+5)*2"), TOK),
+                SupervisedExample.of(prompt("10 1 4=50:"), TOK.encode("10*(1+4)"), TOK),
+                SupervisedExample.of(prompt("1 2 3=6:"), TOK.encode("1+2+3"), TOK));
         double sum = 0;
         int count = 0;
         for (SupervisedExample e : examples) {
@@ -88,9 +94,9 @@ class SupervisedBatchTest {
     void promptTokensOnlyConditionTheLoss() {
         // Same response after a different prompt of the same length: the set of scored targets is identical,
         // so the number of loss tokens is too; and a longer prompt adds no loss tokens.
-        SupervisedBatch a = new SupervisedBatch(List.of(SupervisedExample.of(TOK.encode("1 2 3=6:"),
+        SupervisedBatch a = new SupervisedBatch(List.of(SupervisedExample.of(prompt("1 2 3=6:"),
                 TOK.encode("1+2+3"), TOK)), TOK.padId());
-        SupervisedBatch b = new SupervisedBatch(List.of(SupervisedExample.of(TOK.encode("1 2 3=6:::::::"),
+        SupervisedBatch b = new SupervisedBatch(List.of(SupervisedExample.of(prompt("1 2 3=6:::::::"),
                 TOK.encode("1+2+3"), TOK)), TOK.padId());
         assertEquals(6, a.targetTokens());
         assertEquals(a.targetTokens(), b.targetTokens());

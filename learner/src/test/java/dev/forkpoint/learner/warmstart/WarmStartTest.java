@@ -59,7 +59,7 @@ class WarmStartTest {
         assertEquals(0, result.skippedSteps());
 
         try (PolicyCheckpoint.Loaded loaded = PolicyCheckpoint.load(out, Device.cpu())) {
-            assertArrayEquals(trained, logits(loaded.policy()), "reloaded logits must be identical");
+            assertArrayEquals(trained, logits((DecoderTransformer) loaded.policy()), "reloaded logits must be identical");
             Map<String, String> meta = loaded.metadata();
             assertEquals("200", meta.get("warmStart.steps"));
             assertEquals(result.evalAccuracy(), Double.parseDouble(meta.get("warmStart.evalAccuracy")));

@@ -18,7 +18,8 @@ import java.util.List;
 
 /**
  * Turns task problems into scored rollouts with the current policy (docs/architecture.md, "One training step", 2):
- * draws prompts from the train split at a data cursor, tokenizes {@code bos + prompt}, samples {@code groupSize}
+ * draws prompts from the train split at a data cursor, encodes each as the model expects (its chat template, or BOS and
+ * the text: {@link Tokenizer#encodePrompt}), samples {@code groupSize}
  * responses per prompt in one batch, decodes them and scores each with the task's verifier. Also evaluates the
  * policy on the held-out split.
  *
@@ -119,12 +120,12 @@ public final class RolloutWorker {
     private int[][] encode(List<Problem> problems) {
         int[][] out = new int[problems.size()][];
         for (int g = 0; g < out.length; g++) {
-            out[g] = withBos(tokenizer.encode(problems.get(g).prompt()));
+            out[g] = tokenizer.encodePrompt(problems.get(g).messages());
         }
         return out;
     }
 
-    /** @param problemPrompts {@code bos + prompt} of each problem, as {@link #encode} gives them */
+    /** @param problemPrompts the prompt ids of each problem, as {@link #encode} gives them */
     private RolloutBatch sample(List<Problem> problems, int[][] problemPrompts, int groupSize,
                                 SamplingConfig sampling, TemperatureRule temperature, NDManager manager) {
         int n = problems.size() * groupSize;
@@ -150,13 +151,6 @@ public final class RolloutWorker {
         }
         return new RolloutBatch(promptIds, s.tokens(), s.logProbs(), s.entropies(), s.temperatures(), groups, ids,
                 scores, correct, s.finishReasons());
-    }
-
-    private int[] withBos(int[] ids) {
-        int[] out = new int[ids.length + 1];
-        out[0] = tokenizer.bosId();
-        System.arraycopy(ids, 0, out, 1, ids.length);
-        return out;
     }
 
     /** The policy this worker samples from. */

@@ -17,7 +17,22 @@ public final class AtomicFileWriter {
 
     private AtomicFileWriter() {}
 
+    /** Writes the content of one channel; the channel is positioned at 0 and may also be written at positions. */
+    @FunctionalInterface
+    public interface Content {
+        void writeTo(FileChannel channel) throws IOException;
+    }
+
     public static void write(Path target, byte[]... parts) throws IOException {
+        write(target, ch -> {
+            for (byte[] part : parts) {
+                writeFully(ch, ByteBuffer.wrap(part));
+            }
+        });
+    }
+
+    /** Writes {@code content} atomically; for files too large to hold in memory. */
+    public static void write(Path target, Content content) throws IOException {
         Path file = target.toAbsolutePath();
         Path dir = file.getParent();
         Files.createDirectories(dir);
@@ -26,12 +41,7 @@ public final class AtomicFileWriter {
         boolean moved = false;
         try {
             try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-                for (byte[] part : parts) {
-                    ByteBuffer buf = ByteBuffer.wrap(part);
-                    while (buf.hasRemaining()) {
-                        ch.write(buf);
-                    }
-                }
+                content.writeTo(ch);
                 ch.force(true);
             }
             Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -41,6 +51,13 @@ public final class AtomicFileWriter {
             if (!moved) {
                 Files.deleteIfExists(temp);
             }
+        }
+    }
+
+    /** Writes all of {@code buf} at the channel's position. */
+    public static void writeFully(FileChannel ch, ByteBuffer buf) throws IOException {
+        while (buf.hasRemaining()) {
+            ch.write(buf);
         }
     }
 

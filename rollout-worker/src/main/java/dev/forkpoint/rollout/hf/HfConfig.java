@@ -32,11 +32,12 @@ import tools.jackson.databind.json.JsonMapper;
  * @param mlpBias           biases on the MLP projections (Llama's {@code mlp_bias})
  * @param qkNorm            per-head RMSNorm of q and k before RoPE (Qwen3)
  * @param dtype             the stored weights' dtype as the config names it ({@code float32}, {@code bfloat16}, ...)
+ * @param json              the config.json text this was read from, verbatim (checkpoints and exports write it back)
  */
 public record HfConfig(String modelType, int vocabSize, int hiddenSize, int layers, int heads, int kvHeads,
                        int headDim, int intermediateSize, double rmsNormEps, double ropeTheta, RopeScaling rope,
                        int maxPositions, boolean tiedEmbeddings, boolean attentionBias, boolean mlpBias,
-                       boolean qkNorm, String dtype) {
+                       boolean qkNorm, String dtype, String json) {
 
     /** Llama 3's RoPE frequency scaling ({@code rope_type: llama3}). */
     public record RopeScaling(double factor, double lowFreqFactor, double highFreqFactor, int originalMaxPositions) {
@@ -53,18 +54,32 @@ public record HfConfig(String modelType, int vocabSize, int hiddenSize, int laye
             throw new SafetensorsException(dir + ": no config.json (a Hugging Face model directory has config.json, "
                     + "model.safetensors or its shards, tokenizer.json and tokenizer_config.json)");
         }
-        JsonNode c;
         try {
-            c = JSON.readTree(Files.readString(file));
+            return parse(Files.readString(file), file.toString());
         } catch (IOException e) {
             throw new SafetensorsException(file + ": cannot be read (" + e.getMessage() + ")", e);
-        } catch (JacksonException e) {
-            throw new SafetensorsException(file + ": not valid JSON: " + e.getOriginalMessage());
         }
-        return parse(c, file.toString());
+    }
+
+    /** Parses the text of a config.json; {@code where} names it in errors. */
+    public static HfConfig parse(String json, String where) {
+        JsonNode c;
+        try {
+            c = JSON.readTree(json);
+        } catch (JacksonException e) {
+            throw new SafetensorsException(where + ": not valid JSON: " + e.getOriginalMessage());
+        }
+        if (c == null || !c.isObject()) {
+            throw new SafetensorsException(where + ": expected a JSON object");
+        }
+        return parse(c, json, where);
     }
 
     static HfConfig parse(JsonNode c, String where) {
+        return parse(c, c.toString(), where);
+    }
+
+    private static HfConfig parse(JsonNode c, String json, String where) {
         String type = text(c, "model_type", where);
         if (!MODEL_TYPES.contains(type)) {
             throw refused(where, "model_type", type, "supported: " + MODEL_TYPES);
@@ -115,7 +130,7 @@ public record HfConfig(String modelType, int vocabSize, int hiddenSize, int laye
                 c.has("max_position_embeddings") ? positive(c, "max_position_embeddings", where) : 2048,
                 c.path("tie_word_embeddings").asBoolean(false),
                 qwen2 || c.path("attention_bias").asBoolean(false), c.path("mlp_bias").asBoolean(false),
-                type.equals("qwen3"), dtype);
+                type.equals("qwen3"), dtype, json);
     }
 
     private static RopeScaling rope(JsonNode s, String where, String key) {

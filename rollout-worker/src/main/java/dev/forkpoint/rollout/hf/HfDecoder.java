@@ -39,6 +39,8 @@ public final class HfDecoder implements Policy {
     private static final float BLOCKED = -1e9f;
 
     private final HfConfig config;
+    /** Longest prompt + response this policy takes: at most max_position_embeddings, a run may ask for less. */
+    private final int contextLength;
     private final NDManager manager;
     private final Map<String, NDArray> parameters;
     private final Layer[] layers;
@@ -53,8 +55,9 @@ public final class HfDecoder implements Policy {
                          NDArray gate, NDArray gateBias, NDArray up, NDArray upBias, NDArray down, NDArray downBias) {
     }
 
-    private HfDecoder(HfConfig config, NDManager manager, Map<String, NDArray> parameters) {
+    private HfDecoder(HfConfig config, int contextLength, NDManager manager, Map<String, NDArray> parameters) {
         this.config = config;
+        this.contextLength = contextLength;
         this.manager = manager;
         this.parameters = Collections.unmodifiableMap(parameters);
         this.embed = parameters.get("model.embed_tokens.weight");
@@ -79,32 +82,61 @@ public final class HfDecoder implements Policy {
 
     /** Loads a Hugging Face model directory (config.json and its safetensors weights). */
     public static HfDecoder load(Path dir, Device device, boolean trainable) {
+        return load(dir, device, trainable, HfConfig.read(dir).contextLength());
+    }
+
+    /**
+     * As {@link #load(Path, Device, boolean)} with a context of {@code contextLength} positions (a run's
+     * {@code model.contextLength}), which must not exceed the config's {@code max_position_embeddings}.
+     */
+    public static HfDecoder load(Path dir, Device device, boolean trainable, int contextLength) {
         HfConfig config = HfConfig.read(dir);
-        Map<String, long[]> shapes = parameterShapes(config);
+        checkContext(config, contextLength);
         Map<String, float[]> values = new LinkedHashMap<>();
         try (ModelWeights weights = ModelWeights.open(dir)) {
-            for (String name : weights.names()) {
-                if (!shapes.containsKey(name) && !ignorable(name, config)) {
-                    throw new SafetensorsException(dir + ": tensor '" + name + "' is not part of a " + config.modelType()
-                            + " model with this config.json (" + describe(config) + ")");
-                }
-            }
-            for (Map.Entry<String, long[]> e : shapes.entrySet()) {
-                if (!weights.has(e.getKey())) {
-                    throw new SafetensorsException(dir + ": tensor '" + e.getKey() + "' is missing"
-                            + (e.getKey().equals("lm_head.weight") ? " (config.json says tie_word_embeddings: false)"
-                            : ""));
-                }
-                SafetensorsFile.Entry entry = weights.entry(e.getKey());
-                if (!Arrays.equals(entry.shape(), e.getValue())) {
-                    throw new SafetensorsException(weights.file(e.getKey()).path() + ": tensor '" + e.getKey()
-                            + "' has shape " + Arrays.toString(entry.shape()) + ", config.json implies "
-                            + Arrays.toString(e.getValue()));
-                }
-                values.put(e.getKey(), weights.floats(e.getKey()));
+            checkWeights(dir, config, weights);
+            for (String name : parameterShapes(config).keySet()) {
+                values.put(name, weights.floats(name));
             }
         }
-        return fromValues(config, values, device, trainable);
+        return fromValues(config, values, device, trainable, contextLength);
+    }
+
+    /**
+     * Checks from the safetensors headers alone that the weights hold exactly the tensors {@code config} implies,
+     * with its shapes: every missing, unexpected or misshapen tensor is named with its file.
+     */
+    public static void checkWeights(Path dir, HfConfig config, ModelWeights weights) {
+        Map<String, long[]> shapes = parameterShapes(config);
+        for (String name : weights.names()) {
+            if (!shapes.containsKey(name) && !ignorable(name, config)) {
+                throw new SafetensorsException(weights.file(name).path() + ": tensor '" + name + "' is not part of a "
+                        + config.modelType() + " model with this config.json (" + describe(config) + ")");
+            }
+        }
+        for (Map.Entry<String, long[]> e : shapes.entrySet()) {
+            if (!weights.has(e.getKey())) {
+                throw new SafetensorsException(dir + ": tensor '" + e.getKey() + "' is missing"
+                        + (e.getKey().equals("lm_head.weight") ? " (config.json says tie_word_embeddings: false)" : ""));
+            }
+            SafetensorsFile.Entry entry = weights.entry(e.getKey());
+            if (!entry.dtype().isFloatingPoint()) {
+                throw new SafetensorsException(weights.file(e.getKey()).path() + ": tensor '" + e.getKey()
+                        + "' is " + entry.dtype() + "; weights must be F32, F16 or BF16");
+            }
+            if (!Arrays.equals(entry.shape(), e.getValue())) {
+                throw new SafetensorsException(weights.file(e.getKey()).path() + ": tensor '" + e.getKey()
+                        + "' has shape " + Arrays.toString(entry.shape()) + ", config.json implies "
+                        + Arrays.toString(e.getValue()));
+            }
+        }
+    }
+
+    private static void checkContext(HfConfig config, int contextLength) {
+        if (contextLength < 2 || contextLength > config.contextLength()) {
+            throw new IllegalArgumentException("context of " + contextLength + " positions: the model takes 2 to "
+                    + config.contextLength() + " (config.json max_position_embeddings)");
+        }
     }
 
     /** A tied head may still be stored; old checkpoints store RoPE's inverse frequencies. Neither is a parameter. */
@@ -114,7 +146,20 @@ public final class HfDecoder implements Policy {
 
     /** A model with the given values, under the names and shapes of {@link #parameterShapes}. */
     public static HfDecoder fromValues(HfConfig config, Map<String, float[]> values, Device device, boolean trainable) {
+        return fromValues(config, values, device, trainable, config.contextLength());
+    }
+
+    /** As {@link #fromValues(HfConfig, Map, Device, boolean)} with a context of {@code contextLength} positions. */
+    public static HfDecoder fromValues(HfConfig config, Map<String, float[]> values, Device device, boolean trainable,
+                                       int contextLength) {
+        checkContext(config, contextLength);
         Map<String, long[]> shapes = parameterShapes(config);
+        for (String name : values.keySet()) {
+            if (!shapes.containsKey(name)) {
+                throw new IllegalArgumentException("parameter '" + name + "' is not part of a " + config.modelType()
+                        + " model (" + describe(config) + ")");
+            }
+        }
         NDManager manager = NDManager.newBaseManager(device);
         try {
             Map<String, NDArray> params = new LinkedHashMap<>();
@@ -123,7 +168,12 @@ public final class HfDecoder implements Policy {
                 if (v == null) {
                     throw new IllegalArgumentException("parameter '" + e.getKey() + "' is missing");
                 }
-                NDArray a = manager.create(v, new Shape(e.getValue()));
+                Shape shape = new Shape(e.getValue());
+                if (v.length != shape.size()) {
+                    throw new IllegalArgumentException("parameter '" + e.getKey() + "' has " + v.length
+                            + " values, its shape " + shape + " needs " + shape.size());
+                }
+                NDArray a = manager.create(v, shape);
                 a.setName(e.getKey());
                 if (trainable) {
                     a.setRequiresGradient(true);
@@ -133,7 +183,7 @@ public final class HfDecoder implements Policy {
             long count = params.values().stream().mapToLong(a -> a.getShape().size()).sum();
             log.info("HfDecoder {} ({}): {} parameters on {}{}", config.modelType(), describe(config), count, device,
                     trainable ? "" : " (frozen)");
-            return new HfDecoder(config, manager, params);
+            return new HfDecoder(config, contextLength, manager, params);
         } catch (RuntimeException e) {
             manager.close();
             throw e;
@@ -222,7 +272,7 @@ public final class HfDecoder implements Policy {
 
     @Override
     public int contextLength() {
-        return config.contextLength();
+        return contextLength;
     }
 
     @Override
@@ -371,7 +421,17 @@ public final class HfDecoder implements Policy {
     public HfDecoder frozenCopy() {
         Map<String, float[]> values = new LinkedHashMap<>();
         parameters.forEach((k, v) -> values.put(k, v.toFloatArray()));
-        return fromValues(config, values, device(), false);
+        return fromValues(config, values, device(), false, contextLength);
+    }
+
+    @Override
+    public String description() {
+        return config.modelType() + " (" + describe(config) + ", context " + contextLength + ")";
+    }
+
+    @Override
+    public HfDecoder withValues(Map<String, float[]> values, boolean trainable) {
+        return fromValues(config, values, device(), trainable, contextLength);
     }
 
     @Override

@@ -294,7 +294,18 @@ public final class DecoderTransformer implements Policy {
         return fromValues(config, parameterValues(), device(), false);
     }
 
+    @Override
+    public String description() {
+        return "built-in " + config;
+    }
+
+    @Override
+    public DecoderTransformer withValues(Map<String, float[]> values, boolean trainable) {
+        return fromValues(config, values, device(), trainable);
+    }
+
     /** Host copies of all parameter values, in {@link #parameterShapes} order. */
+    @Override
     public Map<String, float[]> parameterValues() {
         Map<String, float[]> values = new LinkedHashMap<>();
         for (Map.Entry<String, NDArray> e : parameters.entrySet()) {

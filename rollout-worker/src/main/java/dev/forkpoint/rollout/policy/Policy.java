@@ -49,8 +49,24 @@ public interface Policy extends AutoCloseable {
      */
     Map<String, NDArray> parameters();
 
+    /** Host copies of every parameter's values, by name in {@link #parameters()} order. */
+    default Map<String, float[]> parameterValues() {
+        Map<String, float[]> values = new java.util.LinkedHashMap<>();
+        parameters().forEach((k, v) -> values.put(k, v.toFloatArray()));
+        return values;
+    }
+
+    /** The architecture in a few words, for logs. */
+    String description();
+
     /** A frozen deep copy (no gradient), e.g. the reference policy of the KL term. */
     Policy frozenCopy();
+
+    /**
+     * A new policy of the same architecture and context holding {@code values} (by parameter name, every one of
+     * {@link #parameters()}), e.g. a reference policy stored in a checkpoint.
+     */
+    Policy withValues(Map<String, float[]> values, boolean trainable);
 
     @Override
     void close();

@@ -1,5 +1,8 @@
 package dev.forkpoint.rollout.tokenizer;
 
+import dev.forkpoint.rollout.chat.ChatMessage;
+import java.util.List;
+
 /**
  * The fixed character-level vocabulary of the built-in tasks: {@code <pad>=0, <bos>=1, <eos>=2}, then
  * {@code '\n'} (3) and printable ASCII 32..126 (4..98). It never changes, so a checkpoint only records its kind.
@@ -33,6 +36,16 @@ public final class BuiltinTokenizer implements Tokenizer {
     @Override
     public int eosId() {
         return EOS;
+    }
+
+    /** {@code <bos>} then the characters of the single user turn. */
+    @Override
+    public int[] encodePrompt(List<ChatMessage> messages) {
+        int[] text = encode(ChatMessage.plainText(messages));
+        int[] out = new int[text.length + 1];
+        out[0] = BOS;
+        System.arraycopy(text, 0, out, 1, text.length);
+        return out;
     }
 
     @Override

@@ -9,24 +9,30 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import dev.forkpoint.rollout.chat.ChatMessage;
+import dev.forkpoint.rollout.hf.HfDecoder;
+import dev.forkpoint.rollout.hf.HfModelDirectory;
 import dev.forkpoint.rollout.policy.DecoderTransformer;
 import dev.forkpoint.rollout.policy.ModelConfig;
+import dev.forkpoint.rollout.policy.Policy;
+import dev.forkpoint.rollout.testing.HfModelFixtures;
 import dev.forkpoint.rollout.tokenizer.BuiltinTokenizer;
 import dev.forkpoint.rollout.tokenizer.HuggingFaceTokenizerAdapter;
-import dev.forkpoint.rollout.tokenizer.HuggingFaceTokenizerAdapterTest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
 
 class PolicyCheckpointTest {
 
     static final ModelConfig CONFIG = new ModelConfig(99, 2, 2, 16, 24, 4);
 
-    static float[] logits(DecoderTransformer model) {
+    static float[] logits(Policy model) {
         try (NDManager m = NDManager.newBaseManager()) {
             NDArray tokens = m.create(new long[] {0, 1, 40, 41, 19, 2, 1, 7, 8, 9, 10, 11}, new Shape(2, 6));
             NDArray mask = m.create(new float[] {0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1}, new Shape(2, 6));
@@ -49,7 +55,7 @@ class PolicyCheckpointTest {
             PolicyCheckpoint.save(file, model, new BuiltinTokenizer(), extras, Map.of("run", "r1", "cursor", "640"));
             assertEquals(List.of("step-10.fpckpt"), files(dir), "no temporary file left behind");
             try (PolicyCheckpoint.Loaded loaded = PolicyCheckpoint.load(file, Device.cpu(), m)) {
-                assertEquals(CONFIG, loaded.policy().config());
+                assertEquals(CONFIG, ((DecoderTransformer) loaded.policy()).config());
                 assertArrayEquals(logits(model), logits(loaded.policy()), "logits must be identical after reload");
                 assertEquals("builtin", loaded.tokenizer().kind());
                 assertEquals(10L, loaded.extras().get("step").toLongArray()[0]);
@@ -60,22 +66,34 @@ class PolicyCheckpointTest {
         }
     }
 
-    @Test
-    void huggingFaceTokenizerBytesTravelWithTheCheckpoint(@TempDir Path dir) throws Exception {
-        Path json = dir.resolve("tokenizer.json");
-        Files.writeString(json, HuggingFaceTokenizerAdapterTest.wordLevelJson(true));
-        Path file = dir.resolve("hf.fpckpt");
-        try (DecoderTransformer model = DecoderTransformer.initialize(new ModelConfig(11, 1, 1, 8, 8, 2), 3, Device.cpu());
-             HuggingFaceTokenizerAdapter tok = HuggingFaceTokenizerAdapter.load(json,
-                     new HuggingFaceTokenizerAdapter.SpecialIds(0, 1, 10))) {
-            PolicyCheckpoint.save(file, model, tok);
-            Files.delete(json);
-            try (PolicyCheckpoint.Loaded loaded = PolicyCheckpoint.load(file, Device.cpu())) {
-                assertEquals("huggingface", loaded.tokenizer().kind());
-                assertEquals(10, loaded.tokenizer().eosId(), "configured special ids are kept");
-                assertArrayEquals(tok.encode("hello world 1 + 2 = 3"), loaded.tokenizer().encode("hello world 1 + 2 = 3"));
-            }
-        }
+    /**
+     * One dynamic test per Hugging Face fixture, named after it: the checkpoint holds the architecture (config.json
+     * verbatim), the run's context, the tokenizer files verbatim and the weights, so the loaded policy gives the same
+     * logits and the loaded tokenizer the same prompt ids and stop ids, with the model directory gone.
+     */
+    @TestFactory
+    Stream<DynamicTest> huggingFaceModelsRoundTripWithoutTheirDirectory(@TempDir Path dir) {
+        return HfModelFixtures.folders().stream().map(src -> DynamicTest.dynamicTest(src.getFileName().toString(),
+                src.toUri(), () -> {
+                    Path file = dir.resolve(src.getFileName() + ".fpckpt");
+                    List<ChatMessage> prompt = List.of(new ChatMessage("system", "Be brief."), ChatMessage.user("2+2?"));
+                    try (HfModelDirectory.Loaded hf = HfModelDirectory.load(src, Device.cpu(), 24, true)) {
+                        PolicyCheckpoint.save(file, hf.policy(), hf.tokenizer(), Map.of(), Map.of("k", "v"));
+                        try (PolicyCheckpoint.Loaded loaded = PolicyCheckpoint.load(file, Device.cpu())) {
+                            HfDecoder back = (HfDecoder) loaded.policy();
+                            assertEquals(hf.policy().hfConfig(), back.hfConfig(), "config.json kept verbatim");
+                            assertEquals(24, back.contextLength());
+                            assertArrayEquals(logits(hf.policy()), logits(back), "logits identical after reload");
+                            HuggingFaceTokenizerAdapter tok = (HuggingFaceTokenizerAdapter) loaded.tokenizer();
+                            assertEquals(hf.tokenizer().files(), tok.files(), "tokenizer files kept verbatim");
+                            assertArrayEquals(hf.tokenizer().encodePrompt(prompt), tok.encodePrompt(prompt));
+                            assertArrayEquals(hf.tokenizer().stopIds(), tok.stopIds());
+                            assertEquals(hf.tokenizer().padId(), tok.padId());
+                            assertTrue(back.parameters().values().stream().allMatch(NDArray::hasGradient),
+                                    "reloaded policy is trainable");
+                        }
+                    }
+                }));
     }
 
     @Test

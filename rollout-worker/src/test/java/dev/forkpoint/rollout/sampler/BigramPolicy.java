@@ -104,6 +104,22 @@ final class BigramPolicy implements Policy {
     }
 
     @Override
+    public String description() {
+        return "bigram table";
+    }
+
+    @Override
+    public Policy withValues(Map<String, float[]> values, boolean trainable) {
+        float[] flat = values.get("table");
+        int v = hostTable.length;
+        float[][] t = new float[v][v];
+        for (int i = 0; i < v; i++) {
+            System.arraycopy(flat, i * v, t[i], 0, v);
+        }
+        return new BigramPolicy(t, config.contextLength());
+    }
+
+    @Override
     public void close() {
         manager.close();
     }

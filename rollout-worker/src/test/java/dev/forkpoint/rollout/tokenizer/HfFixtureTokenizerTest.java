@@ -1,11 +1,16 @@
 package dev.forkpoint.rollout.tokenizer;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.forkpoint.rollout.chat.ChatMessage;
 import dev.forkpoint.rollout.testing.HfModelFixtures;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
@@ -42,9 +47,23 @@ class HfFixtureTokenizerTest {
         JsonNode chat = JSON.readTree(dir.resolve("chat.json").toFile());
         String rendered = chat.get("rendered").asString();
         int[] expected = JSON.convertValue(chat.get("input_ids"), int[].class);
-        try (HuggingFaceTokenizerAdapter tok = HuggingFaceTokenizerAdapter.load(dir.resolve("tokenizer.json"),
-                new HuggingFaceTokenizerAdapter.SpecialIds(0, 0, 0))) {
+        List<ChatMessage> messages = new ArrayList<>();
+        chat.get("messages").forEach(m -> messages.add(new ChatMessage(m.get("role").asString(),
+                m.get("content").asString())));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> kwargs = chat.has("template_kwargs")
+                ? JSON.convertValue(chat.get("template_kwargs"), Map.class) : Map.of();
+        boolean generationPrompt = chat.path("add_generation_prompt").asBoolean(true);
+        try (HuggingFaceTokenizerAdapter tok = HuggingFaceTokenizerAdapter.fromDirectory(dir)) {
             assertArrayEquals(expected, tok.encode(rendered), dir + ": input_ids of chat.json's rendering");
+            assertEquals(rendered, tok.renderChat(messages, generationPrompt, kwargs), dir + ": rendering");
+            if (generationPrompt && kwargs.isEmpty()) {
+                assertArrayEquals(expected, tok.encodePrompt(messages), dir + ": encodePrompt of chat.json's messages");
+            }
+            JsonNode eos = JSON.readTree(dir.resolve("generation_config.json").toFile()).get("eos_token_id");
+            List<Integer> stops = java.util.Arrays.stream(tok.stopIds()).boxed().toList();
+            (eos.isArray() ? eos.valueStream() : Stream.of(eos)).forEach(id -> assertTrue(stops.contains(id.asInt()),
+                    dir + ": generation_config eos_token_id " + id + " stops sampling; stop ids " + stops));
         }
     }
 }

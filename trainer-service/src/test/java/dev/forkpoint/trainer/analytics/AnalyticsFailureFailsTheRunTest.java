@@ -21,7 +21,7 @@ class AnalyticsFailureFailsTheRunTest extends IntegrationTestBase {
     @Test
     void aRunWhoseAnalyticsCannotBeWrittenFailsWithTheReason() throws Exception {
         String url = isolatedDatabase();
-        try (ConfigurableApplicationContext service = RealRunAnalyticsTest.startDjlService(url)) {
+        try (ConfigurableApplicationContext service = startDjlService(url)) {
             PostgresTestDatabase pg = PostgresTestDatabase.get();
             try (Connection c = java.sql.DriverManager.getConnection(url, pg.username(), pg.password());
                  Statement s = c.createStatement()) {

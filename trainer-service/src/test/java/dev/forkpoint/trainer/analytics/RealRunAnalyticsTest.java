@@ -63,17 +63,6 @@ class RealRunAnalyticsTest extends IntegrationTestBase {
         db.setPassword(pg.password());
     }
 
-    /** The real application with the DJL engine (no fake engine) on {@code jdbcUrl}, random port, fresh home. */
-    static ConfigurableApplicationContext startDjlService(String jdbcUrl) {
-        PostgresTestDatabase pg = PostgresTestDatabase.get();
-        Path home = tempDirectory("forkpoint-analytics-it");
-        return new SpringApplicationBuilder(ForkpointApplication.class).run(
-                "--server.port=0", "--forkpoint.home=" + home, "--forkpoint.scheduler.poll-interval=100ms",
-                "--forkpoint.engine=djl", "--forkpoint.security.token=" + TOKEN,
-                "--spring.datasource.url=" + jdbcUrl, "--spring.datasource.username=" + pg.username(),
-                "--spring.datasource.password=" + pg.password());
-    }
-
     @AfterAll
     void stop() {
         if (service != null) {

@@ -47,6 +47,8 @@ class InvalidConfigTest extends IntegrationTestBase {
                 arguments("{\"model\":{\"layers\":0}}", "model.layers"),
                 arguments("{\"model\":{\"contextLength\":4}}", "model.contextLength"),
                 arguments("{\"model\":{\"checkpoint\":\"  \"}}", "model.checkpoint"),
+                arguments("{\"model\":{\"path\":\"/nonexistent/forkpoint-model\"}}", "model.path"),
+                arguments("{\"model\":{\"path\":\"/tmp\",\"checkpoint\":\"base.fpckpt\"}}", "model.path"),
                 arguments("{\"model\":{\"warmStart\":{\"steps\":-1}}}", "model.warmStart.steps"),
                 arguments("{\"model\":{\"warmStart\":{\"steps\":10,\"learningRate\":0}}}", "model.warmStart.learningRate"),
                 arguments("{\"model\":{\"warmStart\":{\"steps\":10,\"batchSize\":0}}}", "model.warmStart.batchSize"),

@@ -92,6 +92,17 @@ public abstract class IntegrationTestBase {
                 .run(props.stream().map(p -> "--" + p).toArray(String[]::new));
     }
 
+    /** The real application with the DJL engine (no fake engine) on {@code jdbcUrl}, random port, fresh home. */
+    public static ConfigurableApplicationContext startDjlService(String jdbcUrl) {
+        PostgresTestDatabase pg = PostgresTestDatabase.get();
+        Path home = tempDirectory("forkpoint-djl-it");
+        return new SpringApplicationBuilder(ForkpointApplication.class).run(
+                "--server.port=0", "--forkpoint.home=" + home, "--forkpoint.scheduler.poll-interval=100ms",
+                "--forkpoint.engine=djl", "--forkpoint.security.token=" + TOKEN,
+                "--spring.datasource.url=" + jdbcUrl, "--spring.datasource.username=" + pg.username(),
+                "--spring.datasource.password=" + pg.password());
+    }
+
     protected static int portOf(ConfigurableApplicationContext context) {
         return Integer.parseInt(context.getEnvironment().getProperty("local.server.port"));
     }

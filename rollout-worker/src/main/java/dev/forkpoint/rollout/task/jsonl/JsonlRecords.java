@@ -1,5 +1,6 @@
 package dev.forkpoint.rollout.task.jsonl;
 
+import dev.forkpoint.rollout.chat.ChatMessage;
 import dev.forkpoint.rollout.task.TaskConfigException;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -14,16 +15,28 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Reads and validates a JSONL task file. Blank lines are skipped; every other line must be a JSON object
- * with a non-empty string {@code prompt} and a one-line {@code answer} that is a non-empty string or a
- * number. Other fields are ignored. The first bad line fails the whole file with its 1-based line number.
+ * Reads and validates a JSONL task file. Blank lines are skipped; every other line must be a JSON object with
+ * either a non-empty string {@code prompt} or a conversation {@code messages} (a non-empty list of
+ * {@code {"role": ..., "content": ...}} strings, as TRL's conversational datasets have it), and a one-line
+ * {@code answer} that is a non-empty string or a number. Other fields are ignored. The first bad line fails the whole
+ * file with its 1-based line number.
  */
 public final class JsonlRecords {
 
     private static final JsonMapper MAPPER = JsonMapper.builder().build();
 
-    /** One valid record and the line it came from. */
-    public record JsonlRecord(int line, String prompt, String answer) {
+    /**
+     * One valid record and the line it came from.
+     *
+     * @param prompt   the prompt text; for a conversation, its last user turn (for logs)
+     * @param messages the conversation, or null for a record with a plain prompt
+     */
+    public record JsonlRecord(int line, String prompt, String answer, List<ChatMessage> messages) {
+
+        /** What identical prompts share: the text, or the whole conversation. */
+        public String promptKey() {
+            return messages == null ? prompt : messages.toString();
+        }
     }
 
     private JsonlRecords() {
@@ -69,15 +82,30 @@ public final class JsonlRecords {
             throw new TaskConfigException("task.path", at + ": expected a JSON object");
         }
         JsonNode prompt = node.get("prompt");
-        if (prompt == null || prompt.isNull()) {
-            throw new TaskConfigException("task.path", at + ": field \"prompt\" missing");
+        JsonNode messagesNode = node.get("messages");
+        boolean hasPrompt = prompt != null && !prompt.isNull();
+        boolean hasMessages = messagesNode != null && !messagesNode.isNull();
+        if (hasPrompt && hasMessages) {
+            throw new TaskConfigException("task.path", at + ": give \"prompt\" or \"messages\", not both");
         }
-        if (!prompt.isString()) {
-            throw new TaskConfigException("task.path", at + ": field \"prompt\" must be a string, got "
-                    + prompt.getNodeType().name().toLowerCase(java.util.Locale.ROOT));
-        }
-        if (prompt.stringValue().isBlank()) {
-            throw new TaskConfigException("task.path", at + ": field \"prompt\" is empty");
+        List<ChatMessage> messages = null;
+        String promptText;
+        if (hasMessages) {
+            messages = messages(messagesNode, at);
+            promptText = messages.stream().filter(m -> m.role().equals("user")).reduce((a, b) -> b)
+                    .orElse(messages.get(messages.size() - 1)).content();
+        } else {
+            if (!hasPrompt) {
+                throw new TaskConfigException("task.path", at + ": field \"prompt\" (or \"messages\") missing");
+            }
+            if (!prompt.isString()) {
+                throw new TaskConfigException("task.path", at + ": field \"prompt\" must be a string, got "
+                        + prompt.getNodeType().name().toLowerCase(java.util.Locale.ROOT));
+            }
+            if (prompt.stringValue().isBlank()) {
+                throw new TaskConfigException("task.path", at + ": field \"prompt\" is empty");
+            }
+            promptText = prompt.stringValue();
         }
         JsonNode answer = node.get("answer");
         if (answer == null || answer.isNull()) {
@@ -99,6 +127,26 @@ public final class JsonlRecords {
         if (answerText.indexOf('\n') >= 0 || answerText.indexOf('\r') >= 0) {
             throw new TaskConfigException("task.path", at + ": field \"answer\" must be one line");
         }
-        return new JsonlRecord(lineNo, prompt.stringValue(), answerText);
+        return new JsonlRecord(lineNo, promptText, answerText, messages);
+    }
+
+    private static List<ChatMessage> messages(JsonNode node, String at) {
+        if (!node.isArray() || node.isEmpty()) {
+            throw new TaskConfigException("task.path", at + ": field \"messages\" must be a non-empty list of "
+                    + "{\"role\": ..., \"content\": ...}");
+        }
+        List<ChatMessage> out = new ArrayList<>();
+        for (int i = 0; i < node.size(); i++) {
+            JsonNode m = node.get(i);
+            JsonNode role = m.get("role");
+            JsonNode content = m.get("content");
+            if (!m.isObject() || role == null || !role.isString() || role.stringValue().isBlank()
+                    || content == null || !content.isString()) {
+                throw new TaskConfigException("task.path", at + ": messages[" + i + "] must be {\"role\": string, "
+                        + "\"content\": string}");
+            }
+            out.add(new ChatMessage(role.stringValue(), content.stringValue()));
+        }
+        return List.copyOf(out);
     }
 }

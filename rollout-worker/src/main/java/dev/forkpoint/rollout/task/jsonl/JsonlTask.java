@@ -17,7 +17,10 @@ import java.util.SplittableRandom;
 /**
  * Problems from a user's JSONL file, scored by {@link MathAnswerVerifier}.
  *
- * <p>Splits: records are grouped by identical prompt text, the groups are shuffled with the seed, and the
+ * <p>A record's prompt is text ({@code prompt}) or a conversation ({@code messages}); a model with a chat template
+ * renders either (text as one user turn), a model without one takes only text.
+ *
+ * <p>Splits: records are grouped by identical prompt (text or conversation), the groups are shuffled with the seed, and the
  * first {@code evalSize} groups form the evaluation split, so no evaluation prompt is ever trained on.
  * Train index {@code i} walks the train records in epochs of {@code size(TRAIN)}, each epoch a fresh
  * shuffle seeded by (seed, epoch): a data cursor is one long.
@@ -36,7 +39,7 @@ public final class JsonlTask implements Task {
         this.seed = config.seed();
         Map<String, List<JsonlRecord>> byPrompt = new LinkedHashMap<>();
         for (JsonlRecord r : JsonlRecords.read(Path.of(config.path()))) {
-            byPrompt.computeIfAbsent(r.prompt(), k -> new ArrayList<>()).add(r);
+            byPrompt.computeIfAbsent(r.promptKey(), k -> new ArrayList<>()).add(r);
         }
         List<List<JsonlRecord>> groups = new ArrayList<>(byPrompt.values());
         int distinct = groups.size();
@@ -51,7 +54,7 @@ public final class JsonlTask implements Task {
         for (int i = 0; i < distinct; i++) {
             for (JsonlRecord r : groups.get(order[i])) {
                 (i < evalSize ? ev : tr).add(new Problem("line:" + r.line(), r.prompt(), r.answer(),
-                        Map.of("line", Integer.toString(r.line()))));
+                        Map.of("line", Integer.toString(r.line())), r.messages()));
             }
         }
         this.eval = List.copyOf(ev);

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.forkpoint.rollout.chat.ChatMessage;
 import dev.forkpoint.rollout.task.Problem;
 import dev.forkpoint.rollout.task.Split;
 import dev.forkpoint.rollout.task.Task;
@@ -59,7 +60,12 @@ class JsonlTaskTest {
         String[][] cases = {
                 {"{\"prompt\": \"p\", \"answer\": ", "line 2: invalid JSON"},
                 {"[1, 2]", "line 2: expected a JSON object"},
-                {"{\"answer\": \"1\"}", "line 2: field \"prompt\" missing"},
+                {"{\"answer\": \"1\"}", "line 2: field \"prompt\" (or \"messages\") missing"},
+                {"{\"prompt\": \"p\", \"messages\": [{\"role\": \"user\", \"content\": \"p\"}], \"answer\": 1}",
+                        "line 2: give \"prompt\" or \"messages\", not both"},
+                {"{\"messages\": [], \"answer\": 1}", "line 2: field \"messages\" must be a non-empty list"},
+                {"{\"messages\": [{\"role\": \"user\"}], \"answer\": 1}",
+                        "line 2: messages[0] must be {\"role\": string, \"content\": string}"},
                 {"{\"prompt\": \"p\"}", "line 2: field \"answer\" missing"},
                 {"{\"prompt\": \"p\", \"answer\": null}", "line 2: field \"answer\" missing"},
                 {"{\"prompt\": 5, \"answer\": \"1\"}", "line 2: field \"prompt\" must be a string, got number"},
@@ -75,6 +81,30 @@ class JsonlTaskTest {
             assertEquals("task.path", e.field());
             assertTrue(e.getMessage().startsWith("task.path = \"" + p + "\" " + c[1]), e.getMessage());
         }));
+    }
+
+    @Test
+    void conversationsBecomeTheProblemsMessagesAndGroupByTheWholeConversation() throws IOException {
+        String sys = "{\"role\": \"system\", \"content\": \"Answer with a number.\"}";
+        Path p = write("chat.jsonl", String.join("\n",
+                "{\"messages\": [" + sys + ", {\"role\": \"user\", \"content\": \"1+1?\"}], \"answer\": 2}",
+                "{\"messages\": [" + sys + ", {\"role\": \"user\", \"content\": \"1+1?\"}], \"answer\": 2}",
+                "{\"messages\": [{\"role\": \"user\", \"content\": \"1+1?\"}], \"answer\": 2}",
+                "{\"prompt\": \"2+2?\", \"answer\": 4}") + "\n");
+        Task t = task(p, Map.of("evalSize", 1));
+        List<Problem> all = new java.util.ArrayList<>(t.problems(Split.TRAIN, 0, (int) t.size(Split.TRAIN)));
+        all.addAll(t.problems(Split.EVAL, 0, (int) t.size(Split.EVAL)));
+        assertEquals(4, all.size());
+        Problem first = all.stream().filter(q -> q.id().equals("line:1")).findFirst().orElseThrow();
+        assertEquals(List.of(new ChatMessage("system", "Answer with a number."), ChatMessage.user("1+1?")),
+                first.messages());
+        assertEquals("1+1?", first.prompt(), "the last user turn stands for the conversation in logs");
+        Problem text = all.stream().filter(q -> q.id().equals("line:4")).findFirst().orElseThrow();
+        assertEquals(List.of(ChatMessage.user("2+2?")), text.messages());
+        // Lines 1 and 2 are one conversation, so they land in the same split; line 3 differs (no system turn).
+        boolean oneInEval = t.problems(Split.EVAL, 0, 1).get(0).id().equals("line:1")
+                || t.problems(Split.EVAL, 0, 1).get(0).id().equals("line:2");
+        assertEquals(oneInEval ? 2 : 1, t.size(Split.EVAL));
     }
 
     @Test
