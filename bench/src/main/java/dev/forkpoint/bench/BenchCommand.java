@@ -42,6 +42,10 @@ public final class BenchCommand implements Command {
         BENCHMARKS.put("analytics-summarizer", new Benchmark("tokens/s of the step summariser alone "
                 + "-> bench/results/analytics-summarizer.json", "[--step-seconds S] [--steps 200] [--warmup 100] "
                 + "[--sequences 512] [--tokens 64] [--out FILE]", AnalyticsBenchmark::main));
+        BENCHMARKS.put("random-model", new Benchmark("a Hugging Face model directory of a real shape with random "
+                + "weights, to measure training cost without downloads", "--out DIR [--shape smollm2-135m|qwen2.5-0.5b] "
+                + "[--dtype bf16|f32] [--tokenizer-from testdata/hf-models/tiny-llama-f32] [--seed 1]",
+                RandomHfModel::main));
         BENCHMARKS.put("decode-probe", new Benchmark("cached greedy decoding and score() throughput of the reference "
                 + "model (printed)", "[BATCH (512)] [NEW_TOKENS (64)] [PREFIX (80)] [DEVICE (cpu)]",
                 DecodeThroughputProbe::main));

@@ -54,7 +54,7 @@ class TrainCommandTest {
 
     /** A progress line without its timing fields, which differ between runs. */
     static String withoutTiming(String line) {
-        return line.replaceAll(" tokens/s .*? eta \\S+", "");
+        return line.replaceAll(" tokens/s .*? eta \\S+", "").replaceAll(" peak_rss \\S+", "");
     }
 
     @Test
@@ -67,7 +67,7 @@ class TrainCommandTest {
         List<String> steps = full.steps();
         assertEquals(3, steps.size(), String.join("\n", full.out()));
         assertTrue(steps.get(0).matches("step 1/3 reward \\S+ accuracy \\S+ entropy \\S+ kl \\S+ clipfrac \\S+"
-                + " tokens/s \\S+ eta \\d\\d:\\d\\d:\\d\\d"), steps.get(0));
+                + " tokens/s \\S+ eta \\d\\d:\\d\\d:\\d\\d( peak_rss \\d+\\.\\d\\dGiB)?"), steps.get(0));
         assertTrue(steps.get(2).contains("eval_accuracy"), steps.get(2));
         assertTrue(full.out().stream().anyMatch(l -> l.startsWith("step 0/3 eval_accuracy")));
         assertTrue(full.out().contains("entropy analytics: off (no --analytics-jdbc database; the service stores them)"));
@@ -142,7 +142,7 @@ class TrainCommandTest {
         int best = 0;
         double bestAccuracy = -1;
         for (String l : out.out()) {
-            Matcher m = Pattern.compile("step (\\d+)/5 .*eval_accuracy (\\S+)").matcher(l);
+            Matcher m = Pattern.compile("step (\\d+)/5 .*eval_accuracy (\\S+)(?: peak_rss \\S+)?").matcher(l);
             if (m.matches() && Double.parseDouble(m.group(2)) >= bestAccuracy) { // ties: the later
                 best = Integer.parseInt(m.group(1));
                 bestAccuracy = Double.parseDouble(m.group(2));

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.forkpoint.learner.cli.ExportCommand;
 import dev.forkpoint.learner.config.ConfigDocuments;
 import dev.forkpoint.learner.config.FieldError;
 import dev.forkpoint.learner.config.InvalidConfigException;
@@ -13,7 +14,9 @@ import dev.forkpoint.rollout.safetensors.DType;
 import dev.forkpoint.rollout.safetensors.ModelWeights;
 import dev.forkpoint.rollout.safetensors.SafetensorsWriter;
 import dev.forkpoint.rollout.testing.HfModelFixtures;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -96,12 +99,27 @@ class HfModelRunTest {
                 resumed.add(comparable(second.step()));
             }
             finalB = second.policy().parameterValues();
+            second.save(file.resolveSibling(file.getFileName() + ".final"));
         }
         for (int s = 0; s < 3; s++) {
             assertEquals(uninterrupted.get(s), resumed.get(s), "metrics of step " + (s + 1) + ", resumed after step 1");
         }
         for (String k : finalA.keySet()) {
             assertTrue(Arrays.equals(finalA.get(k), finalB.get(k)), "parameter " + k + " differs after resume");
+        }
+
+        // The trained checkpoint exports under the base's tensor names only, with the trained values exactly.
+        Path out = file.resolveSibling(src.getFileName() + "-export");
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        int exit = new ExportCommand().run(new String[] {file.resolveSibling(file.getFileName() + ".final").toString(),
+                out.toString()}, new PrintStream(printed), System.err);
+        assertEquals(0, exit, printed.toString());
+        try (ModelWeights base = ModelWeights.open(src); ModelWeights exported = ModelWeights.open(out)) {
+            assertEquals(new java.util.TreeSet<>(initial.keySet()), new java.util.TreeSet<>(exported.names()));
+            assertTrue(base.names().containsAll(exported.names()), "only the base's tensor names");
+            for (String k : exported.names()) {
+                assertTrue(Arrays.equals(finalB.get(k), exported.floats(k)), k + ": the trained values, exactly");
+            }
         }
     }
 

@@ -60,6 +60,32 @@ public final class HfExport {
         };
     }
 
+    /**
+     * A size as transformers' {@code max_shard_size} writes it: "5GB", "500MB", "64KB" (powers of 1000) or a number
+     * of bytes; {@code field} names it in the error.
+     */
+    public static long parseSize(String size, String field) {
+        String s = size.trim().toUpperCase(Locale.ROOT);
+        long unit = 1;
+        for (String[] u : new String[][] {{"GB", "1000000000"}, {"MB", "1000000"}, {"KB", "1000"}, {"B", "1"}}) {
+            if (s.endsWith(u[0])) {
+                unit = Long.parseLong(u[1]);
+                s = s.substring(0, s.length() - u[0].length()).trim();
+                break;
+            }
+        }
+        try {
+            long n = Long.parseLong(s);
+            if (n >= 1) {
+                return Math.multiplyExact(n, unit);
+            }
+        } catch (NumberFormatException | ArithmeticException e) {
+            // refused below
+        }
+        throw new IllegalArgumentException(field + " " + size + ": expected a size such as 5GB, 500MB or a number "
+                + "of bytes");
+    }
+
     /** Exports the Hugging Face model held in a Forkpoint checkpoint (a run with {@code model.path}). */
     public static Result fromCheckpoint(Path checkpoint, Path out, DType dtype, long maxShardBytes) {
         PolicyCheckpoint.HfContents c = PolicyCheckpoint.readHuggingFace(checkpoint);

@@ -3,6 +3,8 @@ package dev.forkpoint.trainer.api;
 import dev.forkpoint.learner.config.FieldError;
 import dev.forkpoint.learner.config.InvalidConfigException;
 import dev.forkpoint.trainer.runs.IdempotencyKeyReusedException;
+import dev.forkpoint.trainer.checkpoints.CheckpointExportException;
+import dev.forkpoint.trainer.checkpoints.CheckpointNotFoundException;
 import dev.forkpoint.trainer.runs.RunNotFoundException;
 import dev.forkpoint.trainer.runs.RunStateConflictException;
 import org.springframework.http.HttpHeaders;
@@ -60,6 +62,16 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     @ExceptionHandler(RunNotFoundException.class)
     ProblemDetail notFound(RunNotFoundException e) {
         return problem(HttpStatus.NOT_FOUND, "Run not found", e.getMessage());
+    }
+
+    @ExceptionHandler(CheckpointNotFoundException.class)
+    ProblemDetail checkpointNotFound(CheckpointNotFoundException e) {
+        return problem(HttpStatus.NOT_FOUND, "Checkpoint not found", e.getMessage());
+    }
+
+    @ExceptionHandler(CheckpointExportException.class)
+    ProblemDetail cannotExport(CheckpointExportException e) {
+        return problem(HttpStatus.UNPROCESSABLE_CONTENT, "Checkpoint cannot be exported", e.getMessage());
     }
 
     @ExceptionHandler(RunStateConflictException.class)

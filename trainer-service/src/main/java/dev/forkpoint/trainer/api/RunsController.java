@@ -1,12 +1,15 @@
 package dev.forkpoint.trainer.api;
 
 import dev.forkpoint.trainer.checkpoints.CheckpointRecord;
+import dev.forkpoint.trainer.checkpoints.CheckpointExports;
 import dev.forkpoint.trainer.checkpoints.CheckpointRepository;
 import dev.forkpoint.trainer.runs.Run;
 import dev.forkpoint.trainer.runs.RunRepository;
 import dev.forkpoint.trainer.runs.RunService;
 import dev.forkpoint.trainer.runs.RunStatus;
 import dev.forkpoint.learner.run.StepRecord;
+import dev.forkpoint.rollout.hf.HfExport;
+import dev.forkpoint.rollout.safetensors.DType;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -34,11 +37,14 @@ class RunsController {
 
     private final RunService runs;
     private final CheckpointRepository checkpoints;
+    private final CheckpointExports exports;
     private final ApiProperties properties;
 
-    RunsController(RunService runs, CheckpointRepository checkpoints, ApiProperties properties) {
+    RunsController(RunService runs, CheckpointRepository checkpoints, CheckpointExports exports,
+                   ApiProperties properties) {
         this.runs = runs;
         this.checkpoints = checkpoints;
+        this.exports = exports;
         this.properties = properties;
     }
 
@@ -129,6 +135,33 @@ class RunsController {
     List<CheckpointRecord> checkpoints(@PathVariable long id) {
         runs.get(id);
         return checkpoints.forRun(id);
+    }
+
+    /**
+     * Writes the checkpoint of {@code step} as a Hugging Face model directory under {@code <forkpoint.home>/exports}
+     * (what {@code forkpoint export} writes): 201 with its path and files, 200 when it was exported before, 404 for
+     * a step without a retained checkpoint, 422 for a checkpoint of the built-in model.
+     */
+    @PostMapping("/{id}/checkpoints/{step}/export")
+    @Operation(summary = "Export a checkpoint as a Hugging Face model directory")
+    ResponseEntity<CheckpointExports.Export> export(@PathVariable long id, @PathVariable int step,
+                                                    @RequestParam(defaultValue = "f32") String dtype,
+                                                    @RequestParam(defaultValue = "5GB") String maxShardSize) {
+        runs.get(id);
+        DType type;
+        long shard;
+        try {
+            type = HfExport.dtype(dtype);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidParameterException("dtype", "dtype = " + dtype + ": must be f32 or bf16");
+        }
+        try {
+            shard = HfExport.parseSize(maxShardSize, "maxShardSize =");
+        } catch (IllegalArgumentException e) {
+            throw new InvalidParameterException("maxShardSize", e.getMessage());
+        }
+        CheckpointExports.Export e = exports.export(id, step, type, shard);
+        return ResponseEntity.status(e.created() ? HttpStatus.CREATED : HttpStatus.OK).body(e);
     }
 
     private RunView view(Run run) {

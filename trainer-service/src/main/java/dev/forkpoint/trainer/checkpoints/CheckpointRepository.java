@@ -40,6 +40,11 @@ public class CheckpointRepository {
                 .param("run", runId).query(CheckpointRepository::map).list();
     }
 
+    public Optional<CheckpointRecord> forStep(long runId, int step) {
+        return jdbc.sql("SELECT " + COLUMNS + " FROM checkpoints WHERE run_id = :run AND step = :step")
+                .param("run", runId).param("step", step).query(CheckpointRepository::map).optional();
+    }
+
     public Optional<CheckpointRef> latest(long runId) {
         return jdbc.sql("SELECT " + COLUMNS + " FROM checkpoints WHERE run_id = :run ORDER BY step DESC LIMIT 1")
                 .param("run", runId).query(CheckpointRepository::map).optional()

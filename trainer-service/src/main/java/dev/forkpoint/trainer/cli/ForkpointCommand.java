@@ -1,6 +1,7 @@
 package dev.forkpoint.trainer.cli;
 
 import dev.forkpoint.learner.cli.Command;
+import dev.forkpoint.learner.cli.ExportCommand;
 import dev.forkpoint.learner.cli.QuietLogging;
 import dev.forkpoint.learner.cli.TrainCommand;
 import dev.forkpoint.learner.cli.WarmStartCommand;
