@@ -128,6 +128,7 @@ public final class ConfigReference {
             case INTEGER, LONG -> "integer";
             case BOOLEAN -> "boolean";
             case STRING, CHOICE -> "string";
+            case CHOICE_LIST -> "list of strings";
         } + (f.isNullable() ? " or null" : "");
     }
 

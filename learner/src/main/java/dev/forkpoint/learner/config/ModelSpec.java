@@ -10,7 +10,7 @@ import java.nio.file.Path;
  * checkpoint to start from (whose stored shape the shape keys must then repeat).
  */
 public record ModelSpec(int layers, int heads, int dModel, int contextLength, String path, String checkpoint,
-                        WarmStartSpec warmStart) {
+                        LoraOptions lora, WarmStartSpec warmStart) {
 
     static final Field<ModelSpec, Integer> LAYERS = Field.integer("layers", ModelSpec::layers)
             .defaultValue(4).between(1, 64).help("Decoder blocks of the built-in model.");
@@ -33,9 +33,11 @@ public record ModelSpec(int layers, int heads, int dModel, int contextLength, St
 
     public static final Section<ModelSpec> SCHEMA = Section.<ModelSpec>always("model")
             .fields(LAYERS, HEADS, D_MODEL, CONTEXT_LENGTH, PATH, CHECKPOINT)
+            .child(LoraOptions.SECTION, ModelSpec::lora)
             .child(WarmStartSpec.SCHEMA, ModelSpec::warmStart)
             .factory(v -> new ModelSpec(v.get(LAYERS), v.get(HEADS), v.get(D_MODEL), v.get(CONTEXT_LENGTH),
-                    v.get(PATH), v.get(CHECKPOINT), (WarmStartSpec) v.get(WarmStartSpec.SCHEMA.key())))
+                    v.get(PATH), v.get(CHECKPOINT), (LoraOptions) v.get(LoraOptions.SECTION.key()),
+                    (WarmStartSpec) v.get(WarmStartSpec.SCHEMA.key())))
             .rule((m, path, errors) -> {
                 if (m.dModel() % m.heads() != 0) {
                     errors.add(path + ".heads", path + ".heads = " + m.heads() + ": must divide " + path
@@ -52,6 +54,10 @@ public record ModelSpec(int layers, int heads, int dModel, int contextLength, St
                     } else {
                         checkDirectory(m, path, errors);
                     }
+                }
+                if (m.lora() != null && m.path() == null) {
+                    errors.add(path + ".lora", path + ".lora: adapters are for a Hugging Face model; set " + path
+                            + ".path (a run from a LoRA checkpoint keeps its adapters without this key)");
                 }
                 if (m.warmStart().enabled() && m.checkpoint() != null) {
                     errors.add(path + ".warmStart.steps", path + ".warmStart.steps = " + m.warmStart().steps()

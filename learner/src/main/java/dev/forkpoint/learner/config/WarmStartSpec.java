@@ -24,8 +24,8 @@ public record WarmStartSpec(int steps, double learningRate, int batchSize) {
     public static final Section<WarmStartSpec> SCHEMA = Section.<WarmStartSpec>always("warmStart")
             .fields(STEPS, LEARNING_RATE, BATCH_SIZE)
             .factory(v -> new WarmStartSpec(v.get(STEPS), v.get(LEARNING_RATE), v.get(BATCH_SIZE)))
-            .help("Supervised fine-tuning on the task's worked solutions before RL, for a fresh run of the built-in "
-                    + "model.");
+            .help("Supervised fine-tuning on the task's worked solutions before RL, for a fresh run (the built-in "
+                    + "model from the seed, or a model.path model; with model.lora only the adapters train).");
 
     /** Whether the run fine-tunes before RL. */
     public boolean enabled() {

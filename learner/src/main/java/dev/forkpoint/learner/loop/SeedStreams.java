@@ -17,6 +17,8 @@ public final class SeedStreams {
     public static final long OBJECTIVE = 0x6f626a656374L;
     /** Evaluation sampling (only used when evaluation samples instead of greedy): (step, 0). */
     public static final long EVALUATION = 0x6576616cL;
+    /** Initial values of new parameters, e.g. LoRA adapters: (0, 0). */
+    public static final long INIT = 0x696e6974L;
 
     private SeedStreams() {
     }

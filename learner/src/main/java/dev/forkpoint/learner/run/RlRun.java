@@ -15,6 +15,7 @@ import dev.forkpoint.rollout.batch.RolloutBatch;
 import dev.forkpoint.rollout.batch.RolloutWorker;
 import dev.forkpoint.rollout.checkpoint.PolicyCheckpoint;
 import dev.forkpoint.rollout.device.DeviceSelection;
+import dev.forkpoint.rollout.hf.HfDecoder;
 import dev.forkpoint.rollout.hf.HfModelDirectory;
 import dev.forkpoint.rollout.policy.Policy;
 import dev.forkpoint.learner.optim.AdamW;
@@ -115,7 +116,9 @@ public final class RlRun implements TrainingSession {
                             optimizerState.put(e.getKey().substring("adamw.".length()), e.getValue());
                         }
                     }
-                    if (settings.objective().kl() != null && config.model().warmStart().enabled()) {
+                    if (settings.objective().kl() != null && adapters(p)) {
+                        ref = ((HfDecoder) p).baseView();
+                    } else if (settings.objective().kl() != null && config.model().warmStart().enabled()) {
                         // The reference is the warm-started policy: stored in the checkpoint, never re-trained.
                         ref = storedReference(loaded, resumeFrom);
                     } else if (settings.objective().kl() != null) {
@@ -138,7 +141,8 @@ public final class RlRun implements TrainingSession {
                         warmStart = warmStart(config, p, tok);
                     }
                     if (settings.objective().kl() != null) {
-                        ref = p.frozenCopy();
+                        // LoRA: the frozen base with its adapters off; otherwise a copy of the starting policy.
+                        ref = adapters(p) ? ((HfDecoder) p).baseView() : p.frozenCopy();
                     }
                 }
                 TrainingSpec t = config.training();
@@ -219,7 +223,10 @@ public final class RlRun implements TrainingSession {
     private static Initial initialPolicy(RunSpec config, Device device) {
         ModelSpec spec = config.model();
         if (spec.path() != null) {
-            HfModelDirectory.Loaded hf = HfModelDirectory.load(Path.of(spec.path()), device, spec.contextLength(), true);
+            HfModelDirectory.Loaded hf = spec.lora() == null
+                    ? HfModelDirectory.load(Path.of(spec.path()), device, spec.contextLength(), true)
+                    : HfModelDirectory.loadWithAdapters(Path.of(spec.path()), device, spec.contextLength(),
+                            spec.lora().spec(), SeedStreams.seed(config.seed(), SeedStreams.INIT, 0, 0));
             return new Initial(hf.policy(), hf.tokenizer());
         }
         if (spec.checkpoint() != null) {
@@ -482,7 +489,7 @@ public final class RlRun implements TrainingSession {
         try (NDManager extras = manager.newSubManager()) {
             Map<String, NDArray> arrays = new LinkedHashMap<>();
             optimizer.state(extras).forEach((k, v) -> arrays.put("adamw." + k, v));
-            if (reference != null && config.model().warmStart().enabled()) {
+            if (reference != null && config.model().warmStart().enabled() && !adapters(policy)) {
                 reference.parameters().forEach((k, v) -> arrays.put(REFERENCE_PREFIX + k, v));
             }
             RunState state = new RunState(completedSteps, dataCursor, config.seed(),
@@ -535,6 +542,11 @@ public final class RlRun implements TrainingSession {
     @Override
     public void close() {
         closeQuietly(observer, policy, reference, optimizer, manager, closeable(tokenizer));
+    }
+
+    /** Whether the policy trains LoRA adapters (its KL reference is then its own base, not a copy). */
+    private static boolean adapters(Policy policy) {
+        return policy instanceof HfDecoder h && h.lora() != null;
     }
 
     /** A Hugging Face tokenizer holds native memory; the built-in one holds nothing. */

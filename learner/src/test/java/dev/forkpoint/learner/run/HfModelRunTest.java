@@ -41,22 +41,34 @@ import org.junit.jupiter.api.io.TempDir;
 class HfModelRunTest {
 
     static RunSpec config(Path model, int contextLength, int warmStartSteps) {
+        return config(model, contextLength, warmStartSteps, "null");
+    }
+
+    static RunSpec config(Path model, int contextLength, int warmStartSteps, String lora) {
         return RunSpec.parse(ConfigDocuments.parseJson("""
                 {"name": "hf", "seed": 5, "device": "cpu",
-                 "model": {"path": "%s", "contextLength": %d,
+                 "model": {"path": "%s", "contextLength": %d, "lora": %s,
                            "warmStart": {"steps": %d, "batchSize": 4, "learningRate": 0.003}},
                  "task": {"name": "countdown", "numbers": 3},
                  "objective": {"preset": "HAPO", "kl": {"kind": "k3", "coef": 0.01}},
                  "sampling": {"maxNewTokens": 10},
                  "training": {"steps": 3, "promptsPerStep": 3, "groupSize": 4, "learningRate": 0.001,
                               "miniBatches": 2, "evalEvery": 0, "evalSize": 2}}
-                """.formatted(model.toString().replace("\\", "\\\\"), contextLength, warmStartSteps)));
+                """.formatted(model.toString().replace("\\", "\\\\"), contextLength, lora, warmStartSteps)));
     }
 
     @TestFactory
     Stream<DynamicTest> everyFixtureTrainsAndResumesBitIdentical(@TempDir Path dir) {
         return HfModelFixtures.folders().stream().map(src -> DynamicTest.dynamicTest(src.getFileName().toString(),
-                src.toUri(), () -> trainAndResume(src, dir.resolve(src.getFileName() + ".fpckpt"))));
+                src.toUri(), () -> trainAndResume(src, dir.resolve(src.getFileName() + ".fpckpt"), "null")));
+    }
+
+    /** The same with LoRA adapters (rank 4, alpha 8, every projection; a higher learning rate so they move). */
+    @TestFactory
+    Stream<DynamicTest> everyFixtureTrainsLoraAndResumesBitIdentical(@TempDir Path dir) {
+        return HfModelFixtures.folders().stream().map(src -> DynamicTest.dynamicTest(src.getFileName().toString(),
+                src.toUri(), () -> trainAndResume(src, dir.resolve(src.getFileName() + "-lora.fpckpt"),
+                        "{\"rank\": 4, \"alpha\": 8}")));
     }
 
     @TestFactory
@@ -66,8 +78,9 @@ class HfModelRunTest {
     }
 
     /** HAPO + KL over two mini-batches on a task a random model sometimes solves, so the updates are not zero. */
-    private static void trainAndResume(Path src, Path file) {
-        RunSpec c = config(src, 96, 0);
+    private static void trainAndResume(Path src, Path file, String lora) {
+        RunSpec c = config(src, 96, 0, lora);
+        boolean adapters = !lora.equals("null");
         Map<String, float[]> initial;
         try (HfDecoder base = HfDecoder.load(src, ai.djl.Device.cpu(), false)) {
             initial = base.parameterValues();
@@ -75,7 +88,12 @@ class HfModelRunTest {
         List<Map<String, Double>> uninterrupted = new ArrayList<>();
         Map<String, float[]> finalA;
         try (RlRun run = RlRun.open(c, ScriptedTask.containsLowDigit())) {
-            assertEquals(initial.keySet(), run.policy().parameters().keySet(), "the Hugging Face tensor names");
+            if (adapters) {
+                assertTrue(run.policy().parameters().keySet().stream().allMatch(k -> k.contains(".lora_")),
+                        "only adapters train: " + run.policy().parameters().keySet());
+            } else {
+                assertEquals(initial.keySet(), run.policy().parameters().keySet(), "the Hugging Face tensor names");
+            }
             for (int s = 0; s < 3; s++) {
                 uninterrupted.add(comparable(run.step()));
             }
@@ -85,8 +103,10 @@ class HfModelRunTest {
                 "some step must have a gradient for the comparison to mean anything: " + gradNorms(uninterrupted));
         assertTrue(uninterrupted.stream().allMatch(m -> Double.isFinite(m.get("actor/loss"))), "finite losses");
         assertTrue(finalA.values().stream().allMatch(HfModelRunTest::finite), "every parameter finite");
-        assertTrue(finalA.keySet().stream().anyMatch(k -> !Arrays.equals(finalA.get(k), initial.get(k))),
-                "training changed the model");
+        if (!adapters) {
+            assertTrue(finalA.keySet().stream().anyMatch(k -> !Arrays.equals(finalA.get(k), initial.get(k))),
+                    "training changed the model");
+        }
 
         List<Map<String, Double>> resumed = new ArrayList<>();
         try (RlRun first = RlRun.open(c, ScriptedTask.containsLowDigit())) {
@@ -117,8 +137,17 @@ class HfModelRunTest {
         try (ModelWeights base = ModelWeights.open(src); ModelWeights exported = ModelWeights.open(out)) {
             assertEquals(new java.util.TreeSet<>(initial.keySet()), new java.util.TreeSet<>(exported.names()));
             assertTrue(base.names().containsAll(exported.names()), "only the base's tensor names");
-            for (String k : exported.names()) {
-                assertTrue(Arrays.equals(finalB.get(k), exported.floats(k)), k + ": the trained values, exactly");
+            if (adapters) {
+                // Merged: every adapted projection moved, the rest (embeddings, norms) are the base exactly.
+                assertTrue(exported.names().stream().allMatch(k -> finite(exported.floats(k))), "finite");
+                assertTrue(exported.names().stream().filter(k -> k.endsWith("q_proj.weight"))
+                        .allMatch(k -> !Arrays.equals(initial.get(k), exported.floats(k))), "adapters merged into q_proj");
+                assertTrue(Arrays.equals(initial.get("model.embed_tokens.weight"),
+                        exported.floats("model.embed_tokens.weight")), "unadapted weights unchanged");
+            } else {
+                for (String k : exported.names()) {
+                    assertTrue(Arrays.equals(finalB.get(k), exported.floats(k)), k + ": the trained values, exactly");
+                }
             }
         }
     }
@@ -198,6 +227,23 @@ class HfModelRunTest {
         Map<String, Object> c = new java.util.LinkedHashMap<>(ConfigDocuments.parseJson(Files.readString(file)));
         edit.accept(c);
         Files.writeString(file, tools.jackson.databind.json.JsonMapper.builder().build().writeValueAsString(c));
+    }
+
+    @Test
+    void loraOptionsAreChecked(@TempDir Path dir) {
+        Path src = HfModelFixtures.folders().get(0);
+        assertField(() -> RunSpec.parse(ConfigDocuments.parseJson("{\"model\": {\"lora\": {}}}")), "model.lora");
+        assertField(() -> config(src, 96, 0, "{\"dropout\": 0.1}"), "model.lora.dropout");
+        assertField(() -> config(src, 96, 0, "{\"targets\": [\"q_proj\", \"lm_head\"]}"), "model.lora.targets");
+        assertField(() -> config(src, 96, 0, "{\"targets\": []}"), "model.lora.targets");
+        assertField(() -> config(src, 96, 0, "{\"rank\": 0}"), "model.lora.rank");
+        assertEquals(List.of("q_proj", "v_proj"), config(src, 96, 0, "{\"targets\": [\"q_proj\", \"v_proj\"]}")
+                .model().lora().targets());
+    }
+
+    private static void assertField(org.junit.jupiter.api.function.Executable parse, String field) {
+        InvalidConfigException e = assertThrows(InvalidConfigException.class, parse);
+        assertTrue(e.errors().stream().anyMatch(f -> f.field().equals(field)), field + " not named in " + e.errors());
     }
 
     @Test

@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.forkpoint.rollout.hf.HfConfig;
 import dev.forkpoint.rollout.hf.HfDecoder;
+import dev.forkpoint.rollout.hf.LoraSpec;
 import dev.forkpoint.rollout.policy.DecoderTransformer;
 import dev.forkpoint.rollout.policy.ModelConfig;
 import dev.forkpoint.rollout.policy.Policy;
@@ -56,6 +57,8 @@ public final class PolicyCheckpoint {
     private static final int CHUNK = 1 << 24;
     private static final String BUILTIN = "builtin";
     private static final String HUGGINGFACE = "huggingface";
+    /** The array group of a LoRA model's frozen base weights. */
+    private static final String BASE = "base";
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private PolicyCheckpoint() {}
@@ -104,6 +107,13 @@ public final class PolicyCheckpoint {
             describe(arrays, "parameters", e.getKey(), e.getValue());
             order.add(e.getValue());
         }
+        if (policy instanceof HfDecoder hf && hf.lora() != null) {
+            // The frozen base travels with its adapters, so resume and export need nothing but this file.
+            for (Map.Entry<String, NDArray> e : hf.baseParameters().entrySet()) {
+                describe(arrays, BASE, e.getKey(), e.getValue());
+                order.add(e.getValue());
+            }
+        }
         for (Map.Entry<String, NDArray> e : extras.entrySet()) {
             describe(arrays, "extras", e.getKey(), e.getValue());
             order.add(e.getValue());
@@ -142,7 +152,7 @@ public final class PolicyCheckpoint {
         Contents c = read(file, extrasManager);
         Tokenizer tokenizer = tokenizer(c.tokenizer(), c.tokenizerBytes(), file);
         try {
-            Policy policy = policy(c.model(), c.parameters(), device, file);
+            Policy policy = policy(c.model(), c.parameters(), c.base(), device, file);
             return new Loaded(policy, tokenizer, c.extras(), c.metadata());
         } catch (RuntimeException e) {
             if (tokenizer instanceof HuggingFaceTokenizerAdapter hf) {
@@ -154,10 +164,11 @@ public final class PolicyCheckpoint {
 
     /**
      * A checkpoint of a Hugging Face model as plain values, without building the model (for an export): its
-     * config.json and tokenizer files verbatim and every parameter's values by its Hugging Face name.
+     * config.json and tokenizer files verbatim and every weight's values by its Hugging Face name, LoRA adapters
+     * merged into the weights they adapt.
      *
      * @param config     the source's config.json text
-     * @param parameters values by tensor name, in the checkpoint's order
+     * @param parameters values by tensor name, in the checkpoint's order (adapters merged)
      * @param tokenizer  the tokenizer, generation config and chat template files
      * @param metadata   the checkpoint's metadata (run step, task, ...)
      */
@@ -173,14 +184,18 @@ public final class PolicyCheckpoint {
                     + "Hugging Face form; only runs with model.path (or from such a checkpoint) export");
         }
         JsonNode t = c.tokenizer();
-        return new HfContents(c.model().path("config").asString(), c.parameters(), new HfTokenizerFiles(
+        String configJson = c.model().path("config").asString();
+        LoraSpec lora = lora(c.model());
+        Map<String, float[]> weights = lora == null ? c.parameters()
+                : lora.merge(HfConfig.parse(configJson, "checkpoint " + file + ": config.json"), c.base(), c.parameters());
+        return new HfContents(configJson, weights, new HfTokenizerFiles(
                 new String(c.tokenizerBytes(), StandardCharsets.UTF_8), text(t, "tokenizerConfig"),
                 text(t, "generationConfig"), text(t, "chatTemplate")), c.metadata());
     }
 
     /** A checkpoint's sections, verified and parsed; parameters as host arrays. */
     private record Contents(JsonNode model, JsonNode tokenizer, byte[] tokenizerBytes,
-                            Map<String, float[]> parameters, Map<String, NDArray> extras,
+                            Map<String, float[]> parameters, Map<String, float[]> base, Map<String, NDArray> extras,
                             Map<String, String> metadata) {}
 
     private static Contents read(Path file, NDManager extrasManager) {
@@ -190,6 +205,7 @@ public final class PolicyCheckpoint {
             JsonNode manifest = JSON.readTree(bytes(ch, readInt(ch)));
             byte[] tokenizerBytes = bytes(ch, readInt(ch));
             Map<String, float[]> parameters = new LinkedHashMap<>();
+            Map<String, float[]> base = new LinkedHashMap<>();
             Map<String, NDArray> extras = new LinkedHashMap<>();
             for (JsonNode a : manifest.path("arrays")) {
                 String name = a.path("name").asString();
@@ -199,14 +215,15 @@ public final class PolicyCheckpoint {
                 }
                 Shape shape = new Shape(dims);
                 String dtype = a.path("dtype").asString();
-                boolean isParameter = a.path("group").asString().equals("parameters");
+                String group = a.path("group").asString();
+                boolean isParameter = group.equals("parameters") || group.equals(BASE);
                 int n = Math.toIntExact(shape.size());
                 if (dtype.equals("float32")) {
                     if (isParameter || extrasManager != null) {
                         float[] v = new float[n];
                         readFloats(ch, v);
                         if (isParameter) {
-                            parameters.put(name, v);
+                            (group.equals(BASE) ? base : parameters).put(name, v);
                         } else {
                             extras.put(name, extrasManager.create(v, shape));
                         }
@@ -230,7 +247,7 @@ public final class PolicyCheckpoint {
             for (Map.Entry<String, JsonNode> e : manifest.path("metadata").properties()) {
                 metadata.put(e.getKey(), e.getValue().asString());
             }
-            return new Contents(manifest.path("model"), manifest.path("tokenizer"), tokenizerBytes, parameters,
+            return new Contents(manifest.path("model"), manifest.path("tokenizer"), tokenizerBytes, parameters, base,
                     extras, metadata);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read checkpoint " + file, e);
@@ -253,6 +270,12 @@ public final class PolicyCheckpoint {
             model.put("kind", HUGGINGFACE);
             model.put("config", hf.hfConfig().json());
             model.put("contextLength", hf.contextLength());
+            if (hf.lora() != null) {
+                ObjectNode lora = model.putObject("lora");
+                lora.put("rank", hf.lora().rank());
+                lora.put("alpha", hf.lora().alpha());
+                hf.lora().targets().forEach(lora.putArray("targets")::add);
+            }
         } else {
             throw new IllegalArgumentException("policy " + policy.getClass().getName()
                     + " cannot be stored in a checkpoint");
@@ -261,14 +284,30 @@ public final class PolicyCheckpoint {
     }
 
     /** Checkpoints written before Hugging Face models carry no kind: those are the built-in model. */
-    private static Policy policy(JsonNode m, Map<String, float[]> parameters, Device device, Path file) {
+    private static LoraSpec lora(JsonNode model) {
+        JsonNode l = model.get("lora");
+        if (l == null || l.isNull()) {
+            return null;
+        }
+        List<String> targets = new ArrayList<>();
+        l.path("targets").forEach(t -> targets.add(t.asString()));
+        return new LoraSpec(l.path("rank").asInt(), l.path("alpha").asDouble(), targets);
+    }
+
+    private static Policy policy(JsonNode m, Map<String, float[]> parameters, Map<String, float[]> base,
+                                 Device device, Path file) {
         String kind = m.path("kind").asString(BUILTIN);
         return switch (kind) {
             case BUILTIN -> DecoderTransformer.fromValues(new ModelConfig(m.path("vocabSize").asInt(),
                     m.path("layers").asInt(), m.path("heads").asInt(), m.path("dModel").asInt(),
                     m.path("contextLength").asInt(), m.path("mlpRatio").asInt()), parameters, device, true);
-            case HUGGINGFACE -> HfDecoder.fromValues(HfConfig.parse(m.path("config").asString(),
-                    "checkpoint " + file + ": config.json"), parameters, device, true, m.path("contextLength").asInt());
+            case HUGGINGFACE -> {
+                HfConfig config = HfConfig.parse(m.path("config").asString(), "checkpoint " + file + ": config.json");
+                int context = m.path("contextLength").asInt();
+                LoraSpec lora = lora(m);
+                yield lora == null ? HfDecoder.fromValues(config, parameters, device, true, context)
+                        : HfDecoder.withAdapters(config, base, lora, parameters, 0, device, true, context);
+            }
             default -> throw new IllegalArgumentException("checkpoint " + file + ": model kind '" + kind
                     + "' is not builtin or huggingface");
         };

@@ -42,7 +42,18 @@ public final class HfDecoder implements Policy {
     /** Longest prompt + response this policy takes: at most max_position_embeddings, a run may ask for less. */
     private final int contextLength;
     private final NDManager manager;
+    /** The Hugging Face weights (frozen when adapters train). */
     private final Map<String, NDArray> parameters;
+    /** LoRA adapters; null for full fine-tuning. */
+    private final LoraSpec lora;
+    private final Map<String, NDArray> adapters;
+    /** Per layer, per {@link LoraSpec#TARGETS} index: A and B, or null where that projection has none. */
+    private final NDArray[][] loraA;
+    private final NDArray[][] loraB;
+    /** False for the base view: the same weights with the adapters switched off (LoRA's KL reference). */
+    private final boolean adaptersOn;
+    /** The base view shares its owner's arrays and must not free them. */
+    private final boolean ownsManager;
     private final Layer[] layers;
     private final NDArray embed;
     private final NDArray finalNorm;
@@ -55,11 +66,28 @@ public final class HfDecoder implements Policy {
                          NDArray gate, NDArray gateBias, NDArray up, NDArray upBias, NDArray down, NDArray downBias) {
     }
 
-    private HfDecoder(HfConfig config, int contextLength, NDManager manager, Map<String, NDArray> parameters) {
+    private HfDecoder(HfConfig config, int contextLength, NDManager manager, Map<String, NDArray> parameters,
+                      LoraSpec lora, Map<String, NDArray> adapters, boolean adaptersOn, boolean ownsManager) {
         this.config = config;
         this.contextLength = contextLength;
         this.manager = manager;
         this.parameters = Collections.unmodifiableMap(parameters);
+        this.lora = lora;
+        this.adapters = Collections.unmodifiableMap(adapters);
+        this.adaptersOn = adaptersOn;
+        this.ownsManager = ownsManager;
+        int targets = LoraSpec.TARGETS.size();
+        this.loraA = new NDArray[config.layers()][targets];
+        this.loraB = new NDArray[config.layers()][targets];
+        if (lora != null) {
+            for (int l = 0; l < config.layers(); l++) {
+                for (int t = 0; t < targets; t++) {
+                    String m = LoraSpec.module(l, LoraSpec.TARGETS.get(t));
+                    loraA[l][t] = adapters.get(m + ".lora_A.weight");
+                    loraB[l][t] = adapters.get(m + ".lora_B.weight");
+                }
+            }
+        }
         this.embed = parameters.get("model.embed_tokens.weight");
         this.finalNorm = parameters.get("model.norm.weight");
         this.head = config.tiedEmbeddings() ? embed : parameters.get("lm_head.weight");
@@ -92,6 +120,11 @@ public final class HfDecoder implements Policy {
     public static HfDecoder load(Path dir, Device device, boolean trainable, int contextLength) {
         HfConfig config = HfConfig.read(dir);
         checkContext(config, contextLength);
+        return fromValues(config, readValues(dir, config), device, trainable, contextLength);
+    }
+
+    /** The directory's weights widened to float32, by name, after {@link #checkWeights}. */
+    public static Map<String, float[]> readValues(Path dir, HfConfig config) {
         Map<String, float[]> values = new LinkedHashMap<>();
         try (ModelWeights weights = ModelWeights.open(dir)) {
             checkWeights(dir, config, weights);
@@ -99,7 +132,7 @@ public final class HfDecoder implements Policy {
                 values.put(name, weights.floats(name));
             }
         }
-        return fromValues(config, values, device, trainable, contextLength);
+        return values;
     }
 
     /**
@@ -183,11 +216,72 @@ public final class HfDecoder implements Policy {
             long count = params.values().stream().mapToLong(a -> a.getShape().size()).sum();
             log.info("HfDecoder {} ({}): {} parameters on {}{}", config.modelType(), describe(config), count, device,
                     trainable ? "" : " (frozen)");
-            return new HfDecoder(config, contextLength, manager, params);
+            return new HfDecoder(config, contextLength, manager, params, null, Map.of(), true, true);
         } catch (RuntimeException e) {
             manager.close();
             throw e;
         }
+    }
+
+    /**
+     * A model whose base weights are frozen and whose LoRA adapters train: {@code adapterValues} by name (null: fresh
+     * adapters from {@code seed}, which leave the model's outputs unchanged).
+     */
+    public static HfDecoder withAdapters(HfConfig config, Map<String, float[]> baseValues, LoraSpec lora,
+                                         Map<String, float[]> adapterValues, long seed, Device device,
+                                         boolean trainable, int contextLength) {
+        HfDecoder base = fromValues(config, baseValues, device, false, contextLength);
+        try {
+            Map<String, float[]> values = adapterValues != null ? adapterValues : lora.initialValues(config, seed);
+            Map<String, long[]> shapes = lora.shapes(config);
+            if (!values.keySet().equals(shapes.keySet())) {
+                throw new IllegalArgumentException("adapters " + values.keySet() + " do not match the LoRA targets "
+                        + lora.targets() + " of this model");
+            }
+            Map<String, NDArray> adapters = new LinkedHashMap<>();
+            for (Map.Entry<String, long[]> e : shapes.entrySet()) {
+                float[] v = values.get(e.getKey());
+                Shape shape = new Shape(e.getValue());
+                if (v.length != shape.size()) {
+                    throw new IllegalArgumentException("adapter '" + e.getKey() + "' has " + v.length
+                            + " values, its shape " + shape + " needs " + shape.size());
+                }
+                NDArray a = base.manager.create(v, shape);
+                a.setName(e.getKey());
+                if (trainable) {
+                    a.setRequiresGradient(true);
+                }
+                adapters.put(e.getKey(), a);
+            }
+            long count = adapters.values().stream().mapToLong(a -> a.getShape().size()).sum();
+            log.info("LoRA rank {} alpha {} on {}: {} trainable parameters", lora.rank(), lora.alpha(),
+                    lora.targets(), count);
+            return new HfDecoder(config, contextLength, base.manager, base.parameters, lora, adapters, true, true);
+        } catch (RuntimeException e) {
+            base.close();
+            throw e;
+        }
+    }
+
+    /** The LoRA adapters, or null for a model that trains all its weights. */
+    public LoraSpec lora() {
+        return lora;
+    }
+
+    /** The Hugging Face weights (with LoRA, the frozen base). */
+    public Map<String, NDArray> baseParameters() {
+        return parameters;
+    }
+
+    /**
+     * The same model with its adapters switched off, sharing its arrays: LoRA's KL reference, which costs no second
+     * copy of the weights. Closing the view frees nothing; it must not outlive this model.
+     */
+    public HfDecoder baseView() {
+        if (lora == null) {
+            throw new IllegalStateException("a model without adapters has no separate base");
+        }
+        return new HfDecoder(config, contextLength, manager, parameters, lora, adapters, false, false);
     }
 
     /** Hugging Face names and shapes of every parameter the config implies, in the checkpoints' order. */
@@ -335,9 +429,9 @@ public final class HfDecoder implements Policy {
         for (int l = 0; l < layers.length; l++) {
             Layer ly = layers[l];
             NDArray h = rmsNorm(x, ly.inputNorm());
-            NDArray q = linear(h, ly.q(), ly.qBias()).reshape(b, t, heads, hd);
-            NDArray k = linear(h, ly.k(), ly.kBias()).reshape(b, t, kvHeads, hd);
-            NDArray v = linear(h, ly.v(), ly.vBias()).reshape(b, t, kvHeads, hd).transpose(0, 2, 1, 3);
+            NDArray q = project(h, ly.q(), ly.qBias(), l, 0).reshape(b, t, heads, hd);
+            NDArray k = project(h, ly.k(), ly.kBias(), l, 1).reshape(b, t, kvHeads, hd);
+            NDArray v = project(h, ly.v(), ly.vBias(), l, 2).reshape(b, t, kvHeads, hd).transpose(0, 2, 1, 3);
             if (config.qkNorm()) {
                 q = rmsNorm(q, ly.qNorm());
                 k = rmsNorm(k, ly.kNorm());
@@ -353,16 +447,27 @@ public final class HfDecoder implements Policy {
             v = repeatKv(v, b, total);
             NDArray att = q.mul(AutogradScalar.of(q, scale)).matMul(k.transpose(0, 1, 3, 2)).addi(bias).softmax(-1);
             NDArray y = att.matMul(v).transpose(0, 2, 1, 3).reshape(b, t, heads * hd);
-            x = x.add(linear(y, ly.o(), ly.oBias()));
+            x = x.add(project(y, ly.o(), ly.oBias(), l, 3));
             NDArray h2 = rmsNorm(x, ly.postNorm());
-            NDArray gate = linear(h2, ly.gate(), ly.gateBias());
-            NDArray up = linear(h2, ly.up(), ly.upBias());
-            x = x.add(linear(gate.mul(Activation.sigmoid(gate)).mul(up), ly.down(), ly.downBias()));
+            NDArray gate = project(h2, ly.gate(), ly.gateBias(), l, 4);
+            NDArray up = project(h2, ly.up(), ly.upBias(), l, 5);
+            x = x.add(project(gate.mul(Activation.sigmoid(gate)).mul(up), ly.down(), ly.downBias(), l, 6));
         }
         if (kv != null) {
             kv.advance(t);
         }
         return linear(rmsNorm(x, finalNorm), head, null);
+    }
+
+    /** {@code x W^T + b}, plus {@code scale (x A^T) B^T} where projection {@code target} of layer {@code l} has an adapter. */
+    private NDArray project(NDArray x, NDArray weight, NDArray bias, int l, int target) {
+        NDArray y = linear(x, weight, bias);
+        NDArray a = loraA[l][target];
+        if (!adaptersOn || a == null) {
+            return y;
+        }
+        NDArray delta = linear(linear(x, a, null), loraB[l][target], null);
+        return y.add(delta.mul(AutogradScalar.of(delta, (float) lora.scale())));
     }
 
     /** {@code x * rsqrt(mean(x^2) + eps) * weight} over the last axis, in float32 (transformers' RMSNorm). */
@@ -412,31 +517,47 @@ public final class HfDecoder implements Policy {
         return new TokenScores(lp, entropy);
     }
 
+    /** The trainable parameters: the adapters with LoRA, otherwise every weight. */
     @Override
     public Map<String, NDArray> parameters() {
-        return parameters;
+        return lora != null && adaptersOn ? adapters : parameters;
     }
 
     @Override
     public HfDecoder frozenCopy() {
+        if (lora != null && adaptersOn) {
+            return withAdapters(config, host(parameters), lora, host(adapters), 0, device(), false, contextLength);
+        }
+        return fromValues(config, host(parameters), device(), false, contextLength);
+    }
+
+    private static Map<String, float[]> host(Map<String, NDArray> arrays) {
         Map<String, float[]> values = new LinkedHashMap<>();
-        parameters.forEach((k, v) -> values.put(k, v.toFloatArray()));
-        return fromValues(config, values, device(), false, contextLength);
+        arrays.forEach((k, v) -> values.put(k, v.toFloatArray()));
+        return values;
     }
 
     @Override
     public String description() {
-        return config.modelType() + " (" + describe(config) + ", context " + contextLength + ")";
+        return config.modelType() + " (" + describe(config) + ", context " + contextLength + ")"
+                + (lora == null ? "" : adaptersOn ? ", LoRA rank " + lora.rank() + " on " + lora.targets()
+                : ", base of its LoRA adapters");
     }
 
+    /** With LoRA, {@code values} are adapters on this model's base weights; otherwise every weight. */
     @Override
     public HfDecoder withValues(Map<String, float[]> values, boolean trainable) {
+        if (lora != null && adaptersOn) {
+            return withAdapters(config, host(parameters), lora, values, 0, device(), trainable, contextLength);
+        }
         return fromValues(config, values, device(), trainable, contextLength);
     }
 
     @Override
     public void close() {
-        manager.close();
+        if (ownsManager) {
+            manager.close();
+        }
     }
 
     private static NDArray embed(NDArray ids, NDArray table) {

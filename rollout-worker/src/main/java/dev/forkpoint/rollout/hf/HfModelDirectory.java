@@ -2,8 +2,8 @@ package dev.forkpoint.rollout.hf;
 
 import ai.djl.Device;
 import dev.forkpoint.rollout.safetensors.ModelWeights;
-import dev.forkpoint.rollout.tokenizer.HuggingFaceTokenizerAdapter;
 import dev.forkpoint.rollout.tokenizer.HfTokenizerFiles;
+import dev.forkpoint.rollout.tokenizer.HuggingFaceTokenizerAdapter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -71,6 +71,24 @@ public final class HfModelDirectory {
         try {
             checkVocabulary(dir, config, tokenizer);
             return new Loaded(HfDecoder.load(dir, device, trainable, contextLength), tokenizer);
+        } catch (RuntimeException e) {
+            tokenizer.close();
+            throw e;
+        }
+    }
+
+    /**
+     * As {@link #load} with LoRA adapters on a frozen base: fresh adapters from {@code seed}, which leave the model's
+     * outputs unchanged until they train.
+     */
+    public static Loaded loadWithAdapters(Path dir, Device device, int contextLength, LoraSpec lora, long seed) {
+        HfConfig config = HfConfig.read(dir);
+        checkContext(dir, config, contextLength);
+        HuggingFaceTokenizerAdapter tokenizer = HuggingFaceTokenizerAdapter.fromDirectory(dir);
+        try {
+            checkVocabulary(dir, config, tokenizer);
+            return new Loaded(HfDecoder.withAdapters(config, HfDecoder.readValues(dir, config), lora, null, seed, device,
+                    true, contextLength), tokenizer);
         } catch (RuntimeException e) {
             tokenizer.close();
             throw e;

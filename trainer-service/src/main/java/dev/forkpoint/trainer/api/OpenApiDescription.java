@@ -107,7 +107,13 @@ class OpenApiDescription {
         if (f.kind() == Field.Kind.LONG) {
             s.setFormat("int64");
         }
-        if (!f.choices().isEmpty()) {
+        if (f.kind() == Field.Kind.CHOICE_LIST) {
+            Schema<Object> item = new Schema<>();
+            item.setType("string");
+            item.setEnum(new ArrayList<>(f.choices()));
+            s.setItems(item);
+            s.setUniqueItems(true);
+        } else if (!f.choices().isEmpty()) {
             s.setEnum(new ArrayList<>(f.choices()));
         }
         if (f.min() != null) {

@@ -22,7 +22,7 @@ public final class Field<R, T> {
     /** The value types a config document can hold. */
     public enum Kind {
         NUMBER("number"), INTEGER("integer"), LONG("integer"), BOOLEAN("boolean"), STRING("string"),
-        CHOICE("string");
+        CHOICE("string"), CHOICE_LIST("array");
 
         private final String jsonType;
 
@@ -86,6 +86,12 @@ public final class Field<R, T> {
     /** A string that must be one of {@code choices} (exactly, case-sensitive). */
     public static <R> Field<R, String> choice(String key, Function<R, String> accessor, List<String> choices) {
         return new Field<>(key, Kind.CHOICE, accessor, List.copyOf(choices));
+    }
+
+    /** A non-empty list of distinct strings, each one of {@code choices}. */
+    public static <R> Field<R, List<String>> choiceList(String key, Function<R, List<String>> accessor,
+                                                       List<String> choices) {
+        return new Field<>(key, Kind.CHOICE_LIST, accessor, List.copyOf(choices));
     }
 
     // ---- declaration ----
@@ -309,6 +315,20 @@ public final class Field<R, T> {
                     return invalid(path, raw, "must be one of " + String.join(", ", choices), errors);
                 }
                 value = s;
+            }
+            case CHOICE_LIST -> {
+                if (!(raw instanceof List<?> list) || list.isEmpty()) {
+                    return invalid(path, raw, "must be a non-empty list of " + String.join(", ", choices), errors);
+                }
+                for (Object item : list) {
+                    if (!(item instanceof String s) || !choices.contains(s)) {
+                        return invalid(path, raw, "every item must be one of " + String.join(", ", choices), errors);
+                    }
+                }
+                if (new java.util.HashSet<>(list).size() != list.size()) {
+                    return invalid(path, raw, "must not repeat an item", errors);
+                }
+                value = List.copyOf(list);
             }
             default -> throw new IllegalStateException(kind.name());
         }
