@@ -42,6 +42,12 @@ public final class BenchCommand implements Command {
         BENCHMARKS.put("analytics-summarizer", new Benchmark("tokens/s of the step summariser alone "
                 + "-> bench/results/analytics-summarizer.json", "[--step-seconds S] [--steps 200] [--warmup 100] "
                 + "[--sequences 512] [--tokens 64] [--out FILE]", AnalyticsBenchmark::main));
+        BENCHMARKS.put("hf-policy", new Benchmark("a real-shaped Hugging Face model: sampling and update tokens/s "
+                + "(full, LoRA), the update's memory chunked vs plain -> bench/results/hf-policy.json",
+                "[--shape smollm2-135m|qwen2.5-0.5b | --model DIR] [--sample-batch 32] [--prompt 64] [--new-tokens 64] "
+                + "[--update-sequences 8] [--update-tokens 128] [--memory-sequences 8] [--memory-tokens 512] "
+                + "[--reps 2] [--parts sampling,update,lora,memory] [--out bench/results/hf-policy.json]",
+                HfPolicyBenchmark::main));
         BENCHMARKS.put("random-model", new Benchmark("a Hugging Face model directory of a real shape with random "
                 + "weights, to measure training cost without downloads", "--out DIR [--shape smollm2-135m|qwen2.5-0.5b] "
                 + "[--dtype bf16|f32] [--tokenizer-from testdata/hf-models/tiny-llama-f32] [--seed 1]",

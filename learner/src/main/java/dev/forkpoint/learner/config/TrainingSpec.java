@@ -11,7 +11,7 @@ import java.util.Locale;
 public record TrainingSpec(int steps, int promptsPerStep, int groupSize, int ppoEpochs, int miniBatches,
                            double learningRate, int warmupSteps, String lrSchedule, double minLrRatio,
                            double weightDecay, double gradClip, int evalEvery, int evalSize, int checkpointEvery,
-                           int keepCheckpoints, int maxGenBatches) {
+                           int keepCheckpoints, int maxGenBatches, Integer logitChunkTokens) {
 
     /** The values {@code lrSchedule} accepts: {@link AdamW.Decay}'s, in lower case. */
     public static final List<String> LR_SCHEDULES = Arrays.stream(AdamW.Decay.values())
@@ -63,14 +63,24 @@ public record TrainingSpec(int steps, int promptsPerStep, int groupSize, int ppo
             .defaultValue(4).between(1, 1000).source("DAPO's max_num_gen_batches")
             .help("Dynamic sampling: most prompt batches drawn per step; the step then trains on what it kept.");
 
+    static final Field<TrainingSpec, Integer> LOGIT_CHUNK_TOKENS = Field.integer("logitChunkTokens",
+                    TrainingSpec::logitChunkTokens)
+            .nullable("automatic: chunks of about 64 MiB of logits for a model whose head splits off (Hugging Face "
+                    + "models); the built-in model takes one pass")
+            .between(0, 1_000_000).source("\"Cut Your Losses in Large-Vocabulary Language Models\" (Wijmans et al.)")
+            .help("Tokens per chunk when the update takes log-probabilities and entropies over the vocabulary: no "
+                    + "[tokens x vocabulary] array outlives its chunk, the head's backward is computed per chunk. "
+                    + "0 = one pass over the whole mini-batch (the plain path).");
+
     public static final Section<TrainingSpec> SCHEMA = Section.<TrainingSpec>always("training")
             .fields(STEPS, PROMPTS_PER_STEP, GROUP_SIZE, PPO_EPOCHS, MINI_BATCHES, LEARNING_RATE, WARMUP_STEPS,
                     LR_SCHEDULE, MIN_LR_RATIO, WEIGHT_DECAY, GRAD_CLIP, EVAL_EVERY, EVAL_SIZE, CHECKPOINT_EVERY,
-                    KEEP_CHECKPOINTS, MAX_GEN_BATCHES)
+                    KEEP_CHECKPOINTS, MAX_GEN_BATCHES, LOGIT_CHUNK_TOKENS)
             .factory(v -> new TrainingSpec(v.get(STEPS), v.get(PROMPTS_PER_STEP), v.get(GROUP_SIZE), v.get(PPO_EPOCHS),
                     v.get(MINI_BATCHES), v.get(LEARNING_RATE), v.get(WARMUP_STEPS), v.get(LR_SCHEDULE),
                     v.get(MIN_LR_RATIO), v.get(WEIGHT_DECAY), v.get(GRAD_CLIP), v.get(EVAL_EVERY), v.get(EVAL_SIZE),
-                    v.get(CHECKPOINT_EVERY), v.get(KEEP_CHECKPOINTS), v.get(MAX_GEN_BATCHES)))
+                    v.get(CHECKPOINT_EVERY), v.get(KEEP_CHECKPOINTS), v.get(MAX_GEN_BATCHES),
+                    v.get(LOGIT_CHUNK_TOKENS)))
             .rule((t, path, errors) -> {
                 if (t.warmupSteps() > t.steps()) {
                     errors.add(path + ".warmupSteps", path + ".warmupSteps = " + t.warmupSteps()

@@ -4,6 +4,7 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
+import dev.forkpoint.rollout.policy.ChunkedHead;
 import dev.forkpoint.learner.objective.ObjectiveResult;
 import dev.forkpoint.learner.objective.PolicyBatch;
 import dev.forkpoint.learner.objective.PolicyObjective;
@@ -132,7 +133,7 @@ public final class PolicyUpdate {
         NDArray ref = null;
         if (reference != null) {
             // Frozen parameters (no gradient) and no collector open: nothing is recorded.
-            ref = ub.responseSlice(reference.score(ub.tokens(), ub.keyMask()).logProbs());
+            ref = ub.responseSlice(scoresWithoutGradient(reference, ub).logProbs());
             timer.lap("reference");
         }
         AdamW.zeroGradients(params);
@@ -140,7 +141,17 @@ public final class PolicyUpdate {
         // Only one gradient collector may be open per process (docs/architecture.md, "Known DJL facts"): it is
         // opened here, around exactly one forward and backward, and always closed.
         try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-            Policy.TokenScores scores = policy.score(ub.tokens(), ub.keyMask());
+            int chunk = settings.chunkTokens(policy.vocabSize());
+            Policy.Head head = chunk > 0 ? policy.head(ub.tokens(), ub.keyMask()) : null;
+            Policy.TokenScores scores;
+            if (head != null) {
+                // Chunked head: log-probabilities as a leaf, so the objective's backward stops there and the head's
+                // backward is done chunk by chunk below (ChunkedHead).
+                scores = ChunkedHead.scores(head, ub.tokens(), chunk);
+                scores.logProbs().setRequiresGradient(true);
+            } else {
+                scores = policy.score(ub.tokens(), ub.keyMask());
+            }
             NDArray lp = ub.responseSlice(scores.logProbs());
             NDArray h = ub.responseSlice(scores.entropy());
             timer.lap("forward");
@@ -148,6 +159,9 @@ public final class PolicyUpdate {
                     ub.responseMask(), ub.advantages(), seed));
             timer.lap("objective");
             collector.backward(result.loss());
+            if (head != null) {
+                ChunkedHead.backward(collector, head, ub.tokens(), scores.logProbs().getGradient(), chunk);
+            }
             timer.lap("backward");
             if (observer != null) {
                 observer.miniBatch(rows, ub.responseWidth(), h.toFloatArray(), result.pieces().covariance());
@@ -157,6 +171,13 @@ public final class PolicyUpdate {
             metrics.put(LOSS, (double) result.loss().getFloat());
             return metrics;
         }
+    }
+
+    /** Log-probabilities and entropies of a frozen policy, chunked when its head splits off. */
+    private Policy.TokenScores scoresWithoutGradient(Policy p, UpdateBatch ub) {
+        int chunk = settings.chunkTokens(p.vocabSize());
+        Policy.Head head = chunk > 0 ? p.head(ub.tokens(), ub.keyMask()) : null;
+        return head != null ? ChunkedHead.scores(head, ub.tokens(), chunk) : p.score(ub.tokens(), ub.keyMask());
     }
 
     /** Fisher-Yates with a seeded {@link Random}: the same (seed, n) always gives the same order. */

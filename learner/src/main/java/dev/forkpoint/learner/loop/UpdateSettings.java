@@ -8,8 +8,16 @@ package dev.forkpoint.learner.loop;
  *                    fewer rows, e.g. after dynamic sampling)
  * @param maxGradNorm global gradient-norm clip applied before every AdamW step
  * @param runSeed     the run seed the shuffles and the objective's random choices derive from
+ * @param logitChunkTokens tokens per chunk of the head's log-probabilities and their backward
+ *                    ({@link dev.forkpoint.rollout.policy.ChunkedHead}); null = automatic, 0 = one full pass
  */
-public record UpdateSettings(int ppoEpochs, int miniBatches, double maxGradNorm, long runSeed) {
+public record UpdateSettings(int ppoEpochs, int miniBatches, double maxGradNorm, long runSeed,
+                             Integer logitChunkTokens) {
+
+    /** Settings with the automatic logit chunking. */
+    public UpdateSettings(int ppoEpochs, int miniBatches, double maxGradNorm, long runSeed) {
+        this(ppoEpochs, miniBatches, maxGradNorm, runSeed, null);
+    }
 
     public UpdateSettings {
         if (ppoEpochs < 1) {
@@ -21,5 +29,13 @@ public record UpdateSettings(int ppoEpochs, int miniBatches, double maxGradNorm,
         if (!(maxGradNorm > 0)) {
             throw new IllegalArgumentException("training.gradClip = " + maxGradNorm + ": must be > 0");
         }
+        if (logitChunkTokens != null && logitChunkTokens < 0) {
+            throw new IllegalArgumentException("training.logitChunkTokens = " + logitChunkTokens + ": must be >= 0");
+        }
+    }
+
+    /** Tokens per chunk for a policy with vocabulary {@code vocab}, or 0 for the plain path. */
+    public int chunkTokens(long vocab) {
+        return logitChunkTokens == null ? dev.forkpoint.rollout.policy.ChunkedHead.autoChunk(vocab) : logitChunkTokens;
     }
 }

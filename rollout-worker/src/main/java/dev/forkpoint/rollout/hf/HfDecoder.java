@@ -376,6 +376,16 @@ public final class HfDecoder implements Policy {
 
     @Override
     public NDArray forward(NDArray tokens, NDArray keyMask, KvCache cache) {
+        return linear(hidden(tokens, keyMask, cache), head, null);
+    }
+
+    @Override
+    public Head head(NDArray tokens, NDArray keyMask) {
+        return new Head(hidden(tokens, keyMask, null), head);
+    }
+
+    /** The final-normed hidden states (B, T, H): everything of {@link #forward} but the head. */
+    private NDArray hidden(NDArray tokens, NDArray keyMask, KvCache cache) {
         Shape ts = tokens.getShape();
         if (ts.dimension() != 2) {
             throw new IllegalArgumentException("tokens shape " + ts + ": must be (batch, time)");
@@ -456,7 +466,7 @@ public final class HfDecoder implements Policy {
         if (kv != null) {
             kv.advance(t);
         }
-        return linear(rmsNorm(x, finalNorm), head, null);
+        return rmsNorm(x, finalNorm);
     }
 
     /** {@code x W^T + b}, plus {@code scale (x A^T) B^T} where projection {@code target} of layer {@code l} has an adapter. */

@@ -74,4 +74,17 @@ public interface Policy extends AutoCloseable {
     /** Log-probabilities and entropies of a scored batch. */
     record TokenScores(NDArray logProbs, NDArray entropy) {}
 
+    /**
+     * The input of the output head for a full forward: {@code hidden (B, T, H)} (recorded for gradients inside a
+     * collector) and the head's {@code weight (V, H)}, so that {@code logits = hidden weight^T}. A learner can then
+     * take log-probabilities and entropies chunk by chunk instead of materialising {@code (B, T, V)}
+     * ({@link ChunkedHead}). Null for a policy whose head cannot be split off.
+     */
+    default Head head(NDArray tokens, NDArray keyMask) {
+        return null;
+    }
+
+    /** See {@link #head}. */
+    record Head(NDArray hidden, NDArray weight) {}
+
 }
