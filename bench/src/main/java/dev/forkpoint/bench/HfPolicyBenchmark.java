@@ -59,8 +59,13 @@ public final class HfPolicyBenchmark {
 
     public static void main(String[] args) throws Exception {
         CommandLine line = CommandLine.parse(args, Set.of("shape", "model", "out", "sample-batch", "prompt", "new-tokens",
-                "update-sequences", "update-tokens", "memory-sequences", "memory-tokens", "reps", "parts"), Set.of(),
-                Set.of());
+                "update-sequences", "update-tokens", "memory-sequences", "memory-tokens", "reps", "parts",
+                "child-memory"), Set.of(), Set.of());
+        if (line.has("child-memory")) {
+            childMemory(Path.of(line.get("model", null)), line.get("child-memory", null),
+                    line.intValue("memory-sequences", 8), line.intValue("memory-tokens", 512));
+            return;
+        }
         String shape = line.get("shape", "smollm2-135m");
         Path out = Path.of(line.get("out", "bench/results/hf-policy.json"));
         int batch = line.intValue("sample-batch", 32);
@@ -189,34 +194,86 @@ public final class HfPolicyBenchmark {
         return r;
     }
 
-    /** Chunked, then plain, on one model whose gradients and AdamW state a warm-up update allocated. */
-    private static ObjectNode memory(Path dir, int context, int seqs, int tokens) {
+    /**
+     * The update's memory, chunked and plain, each in its own JVM (a process's peak never comes down, and memory a
+     * first update freed would hide a second one's), with glibc's mmap threshold fixed at 64 KiB so that a freed
+     * tensor leaves the resident set instead of staying in malloc's heap.
+     */
+    private static ObjectNode memory(Path dir, int context, int seqs, int tokens) throws Exception {
         ObjectNode r = JSON.createObjectNode();
         r.put("sequences", seqs);
         r.put("tokens_per_sequence", tokens);
-        try (Slot chunked = new Slot(dir, context, null, seqs, tokens, null)) {
-            chunked.run(0);
-            for (boolean plain : new boolean[] {false, true}) {
-                chunked.setChunk(plain ? 0 : null);
-                System.gc();
-                double before = residentGib();
-                boolean reset = resetPeak();
-                double seconds = chunked.run(plain ? 2 : 1);
-                double peak = peakGib();
-                ObjectNode o = r.putObject(plain ? "plain" : "chunked");
-                o.put("seconds", round(seconds));
-                o.put("rss_before_gib", round(before));
-                o.put("peak_rss_gib", round(peak));
-                o.put("update_extra_gib", round(peak - before));
-                o.put("peak_reset", reset);
-                System.out.printf(Locale.ROOT, "memory %s: %.2f s, RSS before %.2f GiB, peak %.2f GiB, extra %.2f GiB%n",
-                        plain ? "plain" : "chunked", seconds, before, peak, peak - before);
-            }
+        r.put("method", "one JVM per path, MALLOC_MMAP_THRESHOLD_=65536: a 1 x 4-token warm-up update allocates the "
+                + "gradients and AdamW state, then update_extra_gib = peak RSS during one update (VmHWM after "
+                + "resetting it through /proc/self/clear_refs) - RSS before it");
+        for (String path : List.of("chunked", "plain")) {
+            r.set(path, child(dir, path, seqs, tokens));
         }
         double c = r.get("chunked").get("update_extra_gib").asDouble();
         double p = r.get("plain").get("update_extra_gib").asDouble();
         r.put("chunked_over_plain", round(c / p));
         return r;
+    }
+
+    /** Runs this benchmark's {@code --child-memory PATH} in a new JVM started the way this one was. */
+    private static ObjectNode child(Path dir, String path, int seqs, int tokens) throws Exception {
+        ProcessHandle.Info info = ProcessHandle.current().info();
+        List<String> argv = new java.util.ArrayList<>();
+        argv.add(info.command().orElseThrow(() -> new IllegalStateException("cannot find this JVM's command")));
+        String[] own = info.arguments().orElseThrow(() -> new IllegalStateException("cannot read this JVM's "
+                + "arguments to start a child"));
+        int at = Arrays.asList(own).indexOf("hf-policy");
+        if (at < 0) {
+            throw new IllegalStateException("this JVM was not started as 'bench hf-policy': " + Arrays.toString(own));
+        }
+        argv.addAll(Arrays.asList(own).subList(0, at + 1));
+        argv.addAll(List.of("--child-memory", path, "--model", dir.toString(), "--memory-sequences",
+                Integer.toString(seqs), "--memory-tokens", Integer.toString(tokens)));
+        ProcessBuilder pb = new ProcessBuilder(argv).redirectErrorStream(true);
+        pb.environment().put("MALLOC_MMAP_THRESHOLD_", "65536");
+        Process p = pb.start();
+        String result = null;
+        try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream()))) {
+            for (String l = in.readLine(); l != null; l = in.readLine()) {
+                if (l.startsWith("MEMORY ")) {
+                    result = l.substring("MEMORY ".length());
+                } else if (!l.contains(" WARN ")) {
+                    System.out.println("  [" + path + "] " + l);
+                }
+            }
+        }
+        int exit = p.waitFor();
+        if (exit != 0 || result == null) {
+            throw new IllegalStateException("the " + path + " memory child exited with " + exit);
+        }
+        return (ObjectNode) JSON.readTree(result);
+    }
+
+    /** In the child: model, a tiny warm-up update, then one measured update of seqs x tokens. */
+    private static void childMemory(Path dir, String path, int seqs, int tokens) {
+        Integer chunk = switch (path) {
+            case "chunked" -> null;
+            case "plain" -> 0;
+            default -> throw new IllegalArgumentException("--child-memory " + path + ": chunked or plain");
+        };
+        ObjectNode o = JSON.createObjectNode();
+        try (Slot warm = new Slot(dir, tokens, null, 1, 4, chunk, null)) {
+            warm.run(0); // gradients and AdamW state now exist
+            try (Slot measured = new Slot(dir, tokens, null, seqs, tokens, chunk, warm)) {
+                System.gc();
+                double before = residentGib();
+                boolean reset = resetPeak();
+                double seconds = measured.run(1);
+                double peak = peakGib();
+                o.put("seconds", round(seconds));
+                o.put("rss_before_gib", round(before));
+                o.put("peak_rss_gib", round(peak));
+                o.put("update_extra_gib", round(peak - before));
+                o.put("peak_reset", reset);
+                o.put("logit_chunk_tokens", chunk == null ? ChunkedHead.autoChunk(warm.policy.vocabSize()) : 0);
+            }
+        }
+        System.out.println("MEMORY " + o);
     }
 
     /** A model, its optimiser and a synthetic rollout batch whose old log-probabilities come from the model itself. */
@@ -227,14 +284,27 @@ public final class HfPolicyBenchmark {
         final NDManager manager = NDManager.newBaseManager(Device.cpu());
         final RolloutBatch batch;
         final double[] advantages;
+        /** Whether this slot made (and closes) the model and optimiser, or uses another slot's. */
+        final boolean owner;
         PolicyUpdate update;
 
         Slot(Path dir, int context, LoraSpec lora, int seqs, int tokens, Integer chunk) {
-            HfConfig config = HfConfig.read(dir);
-            policy = lora == null ? HfDecoder.load(dir, Device.cpu(), true, context)
-                    : HfDecoder.withAdapters(config, HfDecoder.readValues(dir, config), lora, null, 1, Device.cpu(),
-                    true, context);
-            optimizer = new AdamW(AdamW.Config.defaults(1e-6), policy.parameters());
+            this(dir, context, lora, seqs, tokens, chunk, null);
+        }
+
+        /** @param shared a slot whose model and optimiser this one updates (null: its own) */
+        Slot(Path dir, int context, LoraSpec lora, int seqs, int tokens, Integer chunk, Slot shared) {
+            owner = shared == null;
+            if (shared != null) {
+                policy = shared.policy;
+                optimizer = shared.optimizer;
+            } else {
+                HfConfig config = HfConfig.read(dir);
+                policy = lora == null ? HfDecoder.load(dir, Device.cpu(), true, context)
+                        : HfDecoder.withAdapters(config, HfDecoder.readValues(dir, config), lora, null, 1,
+                        Device.cpu(), true, context);
+                optimizer = new AdamW(AdamW.Config.defaults(1e-6), policy.parameters());
+            }
             batch = syntheticBatch(policy, seqs, tokens / 2, tokens - tokens / 2, manager);
             double[] rewards = new double[seqs];
             for (int i = 0; i < seqs; i++) {
@@ -258,8 +328,10 @@ public final class HfPolicyBenchmark {
 
         @Override
         public void close() {
-            optimizer.close();
-            policy.close();
+            if (owner) {
+                optimizer.close();
+                policy.close();
+            }
             manager.close();
         }
     }
