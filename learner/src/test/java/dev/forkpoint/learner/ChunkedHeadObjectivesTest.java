@@ -85,7 +85,7 @@ class ChunkedHeadObjectivesTest {
             }
             float chunkedLoss;
             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                Policy.Head head = chunked.head(tokens, keyMask);
+                Policy.Head head = chunked.head(tokens, keyMask, true);
                 Policy.TokenScores s = ChunkedHead.scores(head, tokens, 2);
                 s.logProbs().setRequiresGradient(true);
                 ObjectiveResult result = objective(objective, s.logProbs(), s.entropy(), oldShift, refShift, mask,

@@ -11,7 +11,8 @@ import java.util.Locale;
 public record TrainingSpec(int steps, int promptsPerStep, int groupSize, int ppoEpochs, int miniBatches,
                            double learningRate, int warmupSteps, String lrSchedule, double minLrRatio,
                            double weightDecay, double gradClip, int evalEvery, int evalSize, int checkpointEvery,
-                           int keepCheckpoints, int maxGenBatches, Integer logitChunkTokens) {
+                           int keepCheckpoints, int maxGenBatches, Integer logitChunkTokens,
+                           Boolean gradientCheckpointing) {
 
     /** The values {@code lrSchedule} accepts: {@link AdamW.Decay}'s, in lower case. */
     public static final List<String> LR_SCHEDULES = Arrays.stream(AdamW.Decay.values())
@@ -72,15 +73,24 @@ public record TrainingSpec(int steps, int promptsPerStep, int groupSize, int ppo
                     + "[tokens x vocabulary] array outlives its chunk, the head's backward is computed per chunk. "
                     + "0 = one pass over the whole mini-batch (the plain path).");
 
+    static final Field<TrainingSpec, Boolean> GRADIENT_CHECKPOINTING = Field.bool("gradientCheckpointing",
+                    TrainingSpec::gradientCheckpointing)
+            .nullable("on for a model whose layers can be recomputed (Hugging Face models); the built-in model "
+                    + "records its whole forward")
+            .source("TRL's gradient_checkpointing, verl's enable_gradient_checkpointing")
+            .help("Keep only each decoder layer's input during the update's forward and recompute the layer in the "
+                    + "backward: about one more forward's time for a fraction of the activation memory. false with "
+                    + "logitChunkTokens 0 is the plain path.");
+
     public static final Section<TrainingSpec> SCHEMA = Section.<TrainingSpec>always("training")
             .fields(STEPS, PROMPTS_PER_STEP, GROUP_SIZE, PPO_EPOCHS, MINI_BATCHES, LEARNING_RATE, WARMUP_STEPS,
                     LR_SCHEDULE, MIN_LR_RATIO, WEIGHT_DECAY, GRAD_CLIP, EVAL_EVERY, EVAL_SIZE, CHECKPOINT_EVERY,
-                    KEEP_CHECKPOINTS, MAX_GEN_BATCHES, LOGIT_CHUNK_TOKENS)
+                    KEEP_CHECKPOINTS, MAX_GEN_BATCHES, LOGIT_CHUNK_TOKENS, GRADIENT_CHECKPOINTING)
             .factory(v -> new TrainingSpec(v.get(STEPS), v.get(PROMPTS_PER_STEP), v.get(GROUP_SIZE), v.get(PPO_EPOCHS),
                     v.get(MINI_BATCHES), v.get(LEARNING_RATE), v.get(WARMUP_STEPS), v.get(LR_SCHEDULE),
                     v.get(MIN_LR_RATIO), v.get(WEIGHT_DECAY), v.get(GRAD_CLIP), v.get(EVAL_EVERY), v.get(EVAL_SIZE),
                     v.get(CHECKPOINT_EVERY), v.get(KEEP_CHECKPOINTS), v.get(MAX_GEN_BATCHES),
-                    v.get(LOGIT_CHUNK_TOKENS)))
+                    v.get(LOGIT_CHUNK_TOKENS), v.get(GRADIENT_CHECKPOINTING)))
             .rule((t, path, errors) -> {
                 if (t.warmupSteps() > t.steps()) {
                     errors.add(path + ".warmupSteps", path + ".warmupSteps = " + t.warmupSteps()

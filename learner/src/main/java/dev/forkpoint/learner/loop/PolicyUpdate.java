@@ -142,7 +142,7 @@ public final class PolicyUpdate {
         // opened here, around exactly one forward and backward, and always closed.
         try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
             int chunk = settings.chunkTokens(policy.vocabSize());
-            Policy.Head head = chunk > 0 ? policy.head(ub.tokens(), ub.keyMask()) : null;
+            Policy.Head head = chunk > 0 ? policy.head(ub.tokens(), ub.keyMask(), settings.recompute()) : null;
             Policy.TokenScores scores;
             if (head != null) {
                 // Chunked head: log-probabilities as a leaf, so the objective's backward stops there and the head's
@@ -176,7 +176,8 @@ public final class PolicyUpdate {
     /** Log-probabilities and entropies of a frozen policy, chunked when its head splits off. */
     private Policy.TokenScores scoresWithoutGradient(Policy p, UpdateBatch ub) {
         int chunk = settings.chunkTokens(p.vocabSize());
-        Policy.Head head = chunk > 0 ? p.head(ub.tokens(), ub.keyMask()) : null;
+        // No gradient: the recomputing head's forward frees each layer's activations as it goes.
+        Policy.Head head = chunk > 0 ? p.head(ub.tokens(), ub.keyMask(), true) : null;
         return head != null ? ChunkedHead.scores(head, ub.tokens(), chunk) : p.score(ub.tokens(), ub.keyMask());
     }
 

@@ -10,13 +10,14 @@ package dev.forkpoint.learner.loop;
  * @param runSeed     the run seed the shuffles and the objective's random choices derive from
  * @param logitChunkTokens tokens per chunk of the head's log-probabilities and their backward
  *                    ({@link dev.forkpoint.rollout.policy.ChunkedHead}); null = automatic, 0 = one full pass
+ * @param gradientCheckpointing recompute each decoder layer in the backward; null = where the policy can
  */
 public record UpdateSettings(int ppoEpochs, int miniBatches, double maxGradNorm, long runSeed,
-                             Integer logitChunkTokens) {
+                             Integer logitChunkTokens, Boolean gradientCheckpointing) {
 
-    /** Settings with the automatic logit chunking. */
+    /** Settings with the automatic logit chunking and gradient checkpointing. */
     public UpdateSettings(int ppoEpochs, int miniBatches, double maxGradNorm, long runSeed) {
-        this(ppoEpochs, miniBatches, maxGradNorm, runSeed, null);
+        this(ppoEpochs, miniBatches, maxGradNorm, runSeed, null, null);
     }
 
     public UpdateSettings {
@@ -34,8 +35,18 @@ public record UpdateSettings(int ppoEpochs, int miniBatches, double maxGradNorm,
         }
     }
 
-    /** Tokens per chunk for a policy with vocabulary {@code vocab}, or 0 for the plain path. */
+    /**
+     * Tokens per chunk of the head for a policy with vocabulary {@code vocab}: all of them in one chunk when only
+     * gradient checkpointing is on, 0 for the plain path (neither).
+     */
     public int chunkTokens(long vocab) {
-        return logitChunkTokens == null ? dev.forkpoint.rollout.policy.ChunkedHead.autoChunk(vocab) : logitChunkTokens;
+        int chunk = logitChunkTokens == null ? dev.forkpoint.rollout.policy.ChunkedHead.autoChunk(vocab)
+                : logitChunkTokens;
+        return chunk > 0 ? chunk : recompute() ? Integer.MAX_VALUE : 0;
+    }
+
+    /** Whether the update recomputes layers in the backward (where the policy can). */
+    public boolean recompute() {
+        return gradientCheckpointing == null || gradientCheckpointing;
     }
 }

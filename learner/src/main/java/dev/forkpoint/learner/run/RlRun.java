@@ -166,7 +166,8 @@ public final class RlRun implements TrainingSession {
         this.manager = m;
         this.update = new PolicyUpdate(policy, reference, objective, optimizer,
                 new UpdateSettings(config.training().ppoEpochs(), config.training().miniBatches(),
-                        config.training().gradClip(), config.seed(), config.training().logitChunkTokens()),
+                        config.training().gradClip(), config.seed(), config.training().logitChunkTokens(),
+                        config.training().gradientCheckpointing()),
                 tokenizer.padId());
         this.worker = new RolloutWorker(policy, tokenizer, task);
         double tBase = config.sampling().temperature();

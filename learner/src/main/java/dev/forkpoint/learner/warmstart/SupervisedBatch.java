@@ -3,7 +3,9 @@ package dev.forkpoint.learner.warmstart;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
 import dev.forkpoint.rollout.policy.AutogradScalar;
+import dev.forkpoint.rollout.policy.ChunkedHead;
 import dev.forkpoint.rollout.policy.Policy;
 import java.util.List;
 
@@ -83,8 +85,34 @@ public final class SupervisedBatch {
     public NDArray loss(Policy policy, NDManager manager) {
         NDArray ids = manager.create(tokens, new Shape(rows, width));
         NDArray mask = manager.create(keyMask, new Shape(rows, width));
+        return loss(policy.score(ids, mask).logProbs(), manager);
+    }
+
+    private NDArray loss(NDArray logProbs, NDManager manager) {
         NDArray weights = manager.create(lossMask, new Shape(rows, width - 1));
-        NDArray logProbs = policy.score(ids, mask).logProbs();
         return logProbs.mul(weights).sum().neg().div(AutogradScalar.of(logProbs, targetTokens));
+    }
+
+    /**
+     * The loss's gradient added to the policy's parameters through {@code collector}, and the loss's value. A policy
+     * whose head splits off ({@link Policy#head}) is scored a chunk of tokens at a time with its layers recomputed
+     * in the backward ({@link ChunkedHead}), as the RL update does; any other takes {@link #loss}'s plain path.
+     */
+    public float backward(Policy policy, NDManager manager, GradientCollector collector) {
+        NDArray ids = manager.create(tokens, new Shape(rows, width));
+        NDArray mask = manager.create(keyMask, new Shape(rows, width));
+        Policy.Head head = policy.head(ids, mask, true);
+        if (head == null) {
+            NDArray l = loss(policy.score(ids, mask).logProbs(), manager);
+            collector.backward(l);
+            return l.getFloat();
+        }
+        int chunk = ChunkedHead.autoChunk(policy.vocabSize());
+        NDArray logProbs = ChunkedHead.scores(head, ids, chunk).logProbs();
+        logProbs.setRequiresGradient(true);
+        NDArray l = loss(logProbs, manager);
+        collector.backward(l);
+        ChunkedHead.backward(collector, head, ids, logProbs.getGradient(), chunk);
+        return l.getFloat();
     }
 }

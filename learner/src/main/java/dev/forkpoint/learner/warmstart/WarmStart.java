@@ -111,9 +111,7 @@ public final class WarmStart {
                 AdamW.zeroGradients(params);
                 try (NDManager sub = base.newSubManager();
                      GradientCollector collector = Engine.getEngine("PyTorch").newGradientCollector()) {
-                    NDArray l = batch.loss(policy, sub);
-                    collector.backward(l);
-                    loss = l.getFloat();
+                    loss = batch.backward(policy, sub, collector);
                 }
                 OptimizerStep.Result taken = optimizerStep.apply(params, loss);
                 gradNorm = taken.gradNorm();

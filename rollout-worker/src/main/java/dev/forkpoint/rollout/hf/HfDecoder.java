@@ -8,7 +8,9 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.Activation;
+import ai.djl.training.GradientCollector;
 import dev.forkpoint.rollout.policy.AutogradScalar;
+import dev.forkpoint.rollout.policy.GradModeOff;
 import dev.forkpoint.rollout.policy.KvCache;
 import dev.forkpoint.rollout.policy.Policy;
 import dev.forkpoint.rollout.safetensors.ModelWeights;
@@ -380,24 +382,154 @@ public final class HfDecoder implements Policy {
     }
 
     @Override
-    public Head head(NDArray tokens, NDArray keyMask) {
-        return new Head(hidden(tokens, keyMask, null), head);
+    public Head head(NDArray tokens, NDArray keyMask, boolean recompute) {
+        if (!recompute) {
+            NDArray graph = hidden(tokens, keyMask, null);
+            NDArray detached = graph.stopGradient();
+            return new Head() {
+                @Override
+                public NDArray hidden() {
+                    return detached;
+                }
+
+                @Override
+                public NDArray weight() {
+                    return scoped(head.stopGradient(), tokens.getManager());
+                }
+
+                @Override
+                public boolean weightTrains() {
+                    return head.hasGradient();
+                }
+
+                @Override
+                public void backward(GradientCollector collector, NDArray dHidden, NDArray dWeight) {
+                    // dHidden and dWeight first: a product lands on its first operand's manager (the caller's scope).
+                    NDArray surrogate = dHidden.mul(graph).sum();
+                    if (dWeight != null) {
+                        surrogate = surrogate.add(dWeight.mul(head).sum());
+                    }
+                    collector.backward(surrogate);
+                }
+            };
+        }
+        return new CheckpointedHead(tokens, keyMask);
     }
 
-    /** The final-normed hidden states (B, T, H): everything of {@link #forward} but the head. */
-    private NDArray hidden(NDArray tokens, NDArray keyMask, KvCache cache) {
+    private static NDArray scoped(NDArray a, NDManager scope) {
+        a.attach(scope);
+        return a;
+    }
+
+    /**
+     * Gradient checkpointing at decoder-layer granularity: the forward runs without recording and keeps only each
+     * layer's input; the backward recomputes one layer at a time from its input (a leaf), back-propagates the layer's
+     * output gradient into its parameters and its input, and frees the layer's activations before the next one. At
+     * most one layer's activations exist at once, for about one more forward's time.
+     */
+    private final class CheckpointedHead implements Head {
+        private final NDArray tokens;
+        private final NDManager scope;
+        private final Context ctx;
+        private final NDArray[] inputs;
+        private final NDArray last;
+        private final NDArray hidden;
+
+        CheckpointedHead(NDArray tokens, NDArray keyMask) {
+            this.tokens = tokens;
+            this.scope = tokens.getManager();
+            try (GradModeOff off = new GradModeOff()) {
+                this.ctx = context(tokens, keyMask, null);
+                this.inputs = new NDArray[layers.length];
+                NDArray x = embed(tokens.toType(DataType.INT64, false), embed);
+                x.attach(scope);
+                for (int l = 0; l < layers.length; l++) {
+                    inputs[l] = x;
+                    try (NDManager lm = scope.newSubManager()) {
+                        x.tempAttach(lm);
+                        NDArray y = layer(l, x, ctx, null);
+                        y.attach(scope);
+                        x = y;
+                    }
+                }
+                this.last = x;
+                this.hidden = rmsNorm(last, finalNorm);
+            }
+        }
+
+        @Override
+        public NDArray hidden() {
+            return hidden;
+        }
+
+        @Override
+        public NDArray weight() {
+            return scoped(head.stopGradient(), scope);
+        }
+
+        @Override
+        public boolean weightTrains() {
+            return head.hasGradient();
+        }
+
+        @Override
+        public void backward(GradientCollector collector, NDArray dHidden, NDArray dWeight) {
+            // Final norm (and the head weight's own term).
+            NDArray dy = through(collector, last, x -> rmsNorm(x, finalNorm), dHidden, dWeight);
+            for (int l = layers.length - 1; l >= 0; l--) {
+                int layer = l;
+                dy = through(collector, inputs[l], x -> layer(layer, x, ctx, null), dy, null);
+            }
+            // The embedding lookup: its table's gradient (the head's too, when tied); none for a frozen table.
+            if (!embed.hasGradient()) {
+                return;
+            }
+            try (NDManager lm = scope.newSubManager()) {
+                NDArray ids = tokens.toType(DataType.INT64, false);
+                ids.attach(lm);
+                NDArray x0 = embed(ids, embed);
+                collector.backward(dy.mul(x0).sum());
+            }
+        }
+
+        /**
+         * Recomputes {@code f(input)} from a leaf copy of {@code input}, back-propagates {@code dOut} (plus the head
+         * weight's term when given) and returns the gradient of the input, freeing the recomputation's arrays.
+         */
+        private NDArray through(GradientCollector collector, NDArray input, java.util.function.UnaryOperator<NDArray> f,
+                                NDArray dOut, NDArray dWeight) {
+            try (NDManager lm = scope.newSubManager()) {
+                NDArray leaf = input.duplicate();
+                leaf.attach(lm);
+                leaf.setRequiresGradient(true);
+                NDArray out = f.apply(leaf);
+                NDArray surrogate = dOut.mul(out).sum();
+                surrogate.attach(lm);
+                if (dWeight != null) {
+                    NDArray w = dWeight.mul(head).sum();
+                    w.attach(lm);
+                    surrogate = surrogate.add(w);
+                }
+                collector.backward(surrogate);
+                NDArray dIn = leaf.getGradient().duplicate();
+                dIn.attach(scope);
+                return dIn;
+            }
+        }
+    }
+
+    /** What every layer of one full forward shares: the attention bias and RoPE's cos and sin. */
+    private record Context(NDArray bias, NDArray cos, NDArray sin, long batch, long time, long total,
+                           NDManager manager) {}
+
+    private Context context(NDArray tokens, NDArray keyMask, HfKvCache kv) {
         Shape ts = tokens.getShape();
         if (ts.dimension() != 2) {
             throw new IllegalArgumentException("tokens shape " + ts + ": must be (batch, time)");
         }
         long b = ts.get(0);
         long t = ts.get(1);
-        HfKvCache kv = null;
-        if (cache != null) {
-            if (!(cache instanceof HfKvCache k)) {
-                throw new IllegalArgumentException("cache " + cache.getClass().getName() + " was not made by this model");
-            }
-            kv = k;
+        if (kv != null) {
             kv.checkRoom(t, b);
         }
         long past = kv == null ? 0 : kv.length();
@@ -411,62 +543,77 @@ public final class HfDecoder implements Policy {
                     + config.contextLength());
         }
         NDManager m = tokens.getManager();
-        long heads = config.heads();
-        long kvHeads = config.kvHeads();
         long hd = config.headDim();
-
         NDArray mask = keyMask.toType(DataType.INT64, false);
         NDArray positions = mask.cumSum(1).subi(1).clip(0, Long.MAX_VALUE);
         if (past > 0) {
             positions = positions.get(new NDIndex(":, {}:", past));
         }
-        NDArray x = embed(tokens.toType(DataType.INT64, false), embed);
-
         NDArray keyIdx = m.arange(0f, (float) total);
         NDArray queryIdx = m.arange((float) past, (float) total).reshape(t, 1);
         NDArray future = keyIdx.gt(queryIdx);
         NDArray otherPadding = mask.eq(0).reshape(b, 1, 1, total).logicalAnd(keyIdx.neq(queryIdx));
         NDArray bias = future.logicalOr(otherPadding).toType(DataType.FLOAT32, false).muli(BLOCKED);
-
         // cos/sin of position * inverse frequency, (B, 1, T, headDim): the same angles for both halves.
         NDArray angles = positions.toType(DataType.FLOAT32, false).expandDims(-1).mul(invFreq.toDevice(m.getDevice(),
                 false).reshape(1, 1, hd / 2));
         NDArray emb = angles.concat(angles, -1).expandDims(1);
-        NDArray cos = emb.cos();
-        NDArray sin = emb.sin();
+        return new Context(bias, emb.cos(), emb.sin(), b, t, total, m);
+    }
 
-        float scale = (float) (1.0 / Math.sqrt(hd));
+    /** The final-normed hidden states (B, T, H): everything of {@link #forward} but the head. */
+    private NDArray hidden(NDArray tokens, NDArray keyMask, KvCache cache) {
+        HfKvCache kv = null;
+        if (cache != null) {
+            if (!(cache instanceof HfKvCache k)) {
+                throw new IllegalArgumentException("cache " + cache.getClass().getName() + " was not made by this model");
+            }
+            kv = k;
+        }
+        Context ctx = context(tokens, keyMask, kv);
+        NDArray x = embed(tokens.toType(DataType.INT64, false), embed);
         for (int l = 0; l < layers.length; l++) {
-            Layer ly = layers[l];
-            NDArray h = rmsNorm(x, ly.inputNorm());
-            NDArray q = project(h, ly.q(), ly.qBias(), l, 0).reshape(b, t, heads, hd);
-            NDArray k = project(h, ly.k(), ly.kBias(), l, 1).reshape(b, t, kvHeads, hd);
-            NDArray v = project(h, ly.v(), ly.vBias(), l, 2).reshape(b, t, kvHeads, hd).transpose(0, 2, 1, 3);
-            if (config.qkNorm()) {
-                q = rmsNorm(q, ly.qNorm());
-                k = rmsNorm(k, ly.kNorm());
-            }
-            q = rope(q.transpose(0, 2, 1, 3), cos, sin);
-            k = rope(k.transpose(0, 2, 1, 3), cos, sin);
-            if (kv != null) {
-                NDArray[] all = kv.append(l, k, v, m);
-                k = all[0];
-                v = all[1];
-            }
-            k = repeatKv(k, b, total);
-            v = repeatKv(v, b, total);
-            NDArray att = q.mul(AutogradScalar.of(q, scale)).matMul(k.transpose(0, 1, 3, 2)).addi(bias).softmax(-1);
-            NDArray y = att.matMul(v).transpose(0, 2, 1, 3).reshape(b, t, heads * hd);
-            x = x.add(project(y, ly.o(), ly.oBias(), l, 3));
-            NDArray h2 = rmsNorm(x, ly.postNorm());
-            NDArray gate = project(h2, ly.gate(), ly.gateBias(), l, 4);
-            NDArray up = project(h2, ly.up(), ly.upBias(), l, 5);
-            x = x.add(project(gate.mul(Activation.sigmoid(gate)).mul(up), ly.down(), ly.downBias(), l, 6));
+            x = layer(l, x, ctx, kv);
         }
         if (kv != null) {
-            kv.advance(t);
+            kv.advance(ctx.time());
         }
         return rmsNorm(x, finalNorm);
+    }
+
+    /** Decoder layer {@code l}: attention (appending to {@code kv} when given) and the MLP, both residual. */
+    private NDArray layer(int l, NDArray x, Context ctx, HfKvCache kv) {
+        long b = ctx.batch();
+        long t = ctx.time();
+        long heads = config.heads();
+        long kvHeads = config.kvHeads();
+        long hd = config.headDim();
+        float scale = (float) (1.0 / Math.sqrt(hd));
+        Layer ly = layers[l];
+        NDArray h = rmsNorm(x, ly.inputNorm());
+        NDArray q = project(h, ly.q(), ly.qBias(), l, 0).reshape(b, t, heads, hd);
+        NDArray k = project(h, ly.k(), ly.kBias(), l, 1).reshape(b, t, kvHeads, hd);
+        NDArray v = project(h, ly.v(), ly.vBias(), l, 2).reshape(b, t, kvHeads, hd).transpose(0, 2, 1, 3);
+        if (config.qkNorm()) {
+            q = rmsNorm(q, ly.qNorm());
+            k = rmsNorm(k, ly.kNorm());
+        }
+        q = rope(q.transpose(0, 2, 1, 3), ctx.cos(), ctx.sin());
+        k = rope(k.transpose(0, 2, 1, 3), ctx.cos(), ctx.sin());
+        if (kv != null) {
+            NDArray[] all = kv.append(l, k, v, ctx.manager());
+            k = all[0];
+            v = all[1];
+        }
+        k = repeatKv(k, b, ctx.total());
+        v = repeatKv(v, b, ctx.total());
+        NDArray att = q.mul(AutogradScalar.of(q, scale)).matMul(k.transpose(0, 1, 3, 2)).addi(ctx.bias()).softmax(-1);
+        NDArray y = att.matMul(v).transpose(0, 2, 1, 3).reshape(b, t, heads * hd);
+        x = x.add(project(y, ly.o(), ly.oBias(), l, 3));
+        NDArray h2 = rmsNorm(x, ly.postNorm());
+        NDArray gate = project(h2, ly.gate(), ly.gateBias(), l, 4);
+        NDArray up = project(h2, ly.up(), ly.upBias(), l, 5);
+        return x.add(project(gate.mul(Activation.sigmoid(gate)).mul(up), ly.down(), ly.downBias(), l, 6));
     }
 
     /** {@code x W^T + b}, plus {@code scale (x A^T) B^T} where projection {@code target} of layer {@code l} has an adapter. */

@@ -21,8 +21,8 @@ import java.util.List;
  *       {@code H = lse - sum_v p_v z_v};</li>
  *   <li>backward, by hand: given {@code g = dL / dlog p(y)} per token, {@code dL/dz = g (onehot(y) - p)}, so
  *       {@code dL/dh = (dL/dz) W} and {@code dL/dW = sum over tokens (dL/dz)^T h}, the logits recomputed per
- *       chunk; then one backward of {@code sum(h * dL/dh) + sum(W * dL/dW)} carries both into the model's own
- *       gradients (the trunk through {@code h}, the head, or the tied embedding, through {@code W}).</li>
+ *       chunk; then {@link Policy.Head#backward} carries both into the model's own gradients (the trunk through
+ *       {@code h}, the head, or the tied embedding, through {@code W}).</li>
  * </ul>
  *
  * The entropies are detached, as everywhere in the learner (docs/algorithms.md, notation), so nothing flows back
@@ -68,16 +68,16 @@ public final class ChunkedHead {
 
     /**
      * Carries {@code dLogProbs = dL / dlog p} {@code (B, T-1)} back through the head into the gradients of the
-     * parameters that produced {@code head}: computes {@code dL/dh} and {@code dL/dW} chunk by chunk, then runs one
-     * backward of {@code sum(h * dL/dh) + sum(W * dL/dW)} on {@code collector}. The head weight's term is skipped
-     * when it takes no gradient (a frozen base under LoRA).
+     * parameters that produced {@code head}: computes {@code dL/dh} and {@code dL/dW} chunk by chunk, then hands them
+     * to {@link Policy.Head#backward}. The head weight's term is skipped when it takes no gradient (a frozen base
+     * under LoRA).
      */
     public static void backward(GradientCollector collector, Policy.Head head, NDArray tokens, NDArray dLogProbs,
                                 int chunk) {
         Flat f = Flat.of(head, tokens);
         NDManager parent = f.hidden.getManager();
         NDArray g = dLogProbs.stopGradient().toType(DataType.FLOAT32, false).reshape(f.n);
-        boolean weightGrad = head.weight().hasGradient();
+        boolean weightGrad = head.weightTrains();
         NDArray dW = weightGrad ? parent.zeros(f.weight.getShape()) : null;
         List<NDArray> dhs = new ArrayList<>();
         for (long from = 0; from < f.n; from += chunk) {
@@ -99,12 +99,7 @@ public final class ChunkedHead {
         NDArray dh = concat(dhs).reshape(f.batch, f.time - 1, f.hiddenSize);
         // The last position predicts nothing here: its hidden state gets no gradient from the head.
         NDArray dhFull = dh.concat(parent.zeros(new Shape(f.batch, 1, f.hiddenSize)), 1);
-        // dh and dW first: a product lands on its first operand's manager, this call's scope, not the model's.
-        NDArray surrogate = dhFull.mul(head.hidden()).sum();
-        if (weightGrad) {
-            surrogate = surrogate.add(dW.mul(head.weight()).sum());
-        }
-        collector.backward(surrogate);
+        head.backward(collector, dhFull, dW);
     }
 
     private static NDArray concat(List<NDArray> parts) {

@@ -3,6 +3,7 @@ package dev.forkpoint.rollout.policy;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.training.GradientCollector;
 import java.util.Map;
 
 /**
@@ -75,16 +76,34 @@ public interface Policy extends AutoCloseable {
     record TokenScores(NDArray logProbs, NDArray entropy) {}
 
     /**
-     * The input of the output head for a full forward: {@code hidden (B, T, H)} (recorded for gradients inside a
-     * collector) and the head's {@code weight (V, H)}, so that {@code logits = hidden weight^T}. A learner can then
-     * take log-probabilities and entropies chunk by chunk instead of materialising {@code (B, T, V)}
-     * ({@link ChunkedHead}). Null for a policy whose head cannot be split off.
+     * The input of the output head for a full forward, so that a learner can take log-probabilities and entropies
+     * chunk by chunk instead of materialising {@code (B, T, V)} logits ({@link ChunkedHead}). Null for a policy whose
+     * head cannot be split off.
+     *
+     * @param recompute gradient checkpointing: keep only what the backward needs to recompute the activations
+     *                  (slower, much less memory), instead of recording the whole forward
      */
-    default Head head(NDArray tokens, NDArray keyMask) {
+    default Head head(NDArray tokens, NDArray keyMask, boolean recompute) {
         return null;
     }
 
-    /** See {@link #head}. */
-    record Head(NDArray hidden, NDArray weight) {}
+    /** The output head's input ({@link #head}): {@code logits = hidden weight^T}. */
+    interface Head {
+
+        /** {@code (B, T, H)}, not recorded for gradients. */
+        NDArray hidden();
+
+        /** {@code (V, H)}, not recorded for gradients. */
+        NDArray weight();
+
+        /** Whether the head's weight takes gradient (false for a frozen base under LoRA). */
+        boolean weightTrains();
+
+        /**
+         * Adds to the policy's parameter gradients what {@code dHidden = dL/dhidden} and {@code dWeight = dL/dweight}
+         * (null when the weight takes none) imply, through backward passes on {@code collector}.
+         */
+        void backward(GradientCollector collector, NDArray dHidden, NDArray dWeight);
+    }
 
 }

@@ -25,7 +25,8 @@ import org.junit.jupiter.api.TestFactory;
 /**
  * The chunked head against the plain path ({@link Policy#score}), one dynamic test per fixture folder for each
  * property, named after it: the same log-probabilities and entropies for any chunk size, and the same gradient of
- * every parameter for a loss {@code sum_t w_t log p_t} with random weights, full fine-tuning and LoRA (frozen head).
+ * every parameter for a loss {@code sum_t w_t log p_t} with random weights, full fine-tuning (recording the forward,
+ * or recomputing every layer in the backward) and LoRA (frozen head).
  */
 class ChunkedHeadTest {
 
@@ -62,7 +63,7 @@ class ChunkedHeadTest {
                 NDArray[] b = batch(m, model.vocabSize());
                 Policy.TokenScores plain = model.score(b[0], b[1]);
                 for (int chunk : CHUNKS) {
-                    Policy.TokenScores chunked = ChunkedHead.scores(model.head(b[0], b[1]), b[0], chunk);
+                    Policy.TokenScores chunked = ChunkedHead.scores(model.head(b[0], b[1], chunk == 7), b[0], chunk);
                     assertEquals(plain.logProbs().getShape(), chunked.logProbs().getShape());
                     assertClose(plain.logProbs().toFloatArray(), chunked.logProbs().toFloatArray(), 1e-5,
                             "log p, chunk " + chunk);
@@ -78,7 +79,18 @@ class ChunkedHeadTest {
         return perFixture(dir -> {
             try (HfDecoder plain = HfDecoder.load(dir, Device.cpu(), true);
                  HfDecoder chunked = HfDecoder.load(dir, Device.cpu(), true)) {
-                compareGradients(plain, chunked, 5);
+                compareGradients(plain, chunked, 5, false);
+            }
+        });
+    }
+
+    /** Gradient checkpointing: every layer recomputed in the backward gives the same gradients. */
+    @TestFactory
+    Stream<DynamicTest> recomputedLayersGiveThePlainGradients() {
+        return perFixture(dir -> {
+            try (HfDecoder plain = HfDecoder.load(dir, Device.cpu(), true);
+                 HfDecoder chunked = HfDecoder.load(dir, Device.cpu(), true)) {
+                compareGradients(plain, chunked, 4, true);
             }
         });
     }
@@ -103,13 +115,13 @@ class ChunkedHeadTest {
             });
             try (HfDecoder plain = HfDecoder.withAdapters(config, w, lora, adapters, 0, Device.cpu(), true, 32);
                  HfDecoder chunked = HfDecoder.withAdapters(config, w, lora, adapters, 0, Device.cpu(), true, 32)) {
-                compareGradients(plain, chunked, 3);
+                compareGradients(plain, chunked, 3, true);
             }
         });
     }
 
     /** Loss sum_t w_t log p_t with fixed random w: plain autograd against the chunked head's hand-written backward. */
-    private static void compareGradients(HfDecoder plain, HfDecoder chunked, int chunk) {
+    private static void compareGradients(HfDecoder plain, HfDecoder chunked, int chunk, boolean recompute) {
         try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
             NDArray[] b = batch(m, plain.vocabSize());
             SplittableRandom r = new SplittableRandom(4);
@@ -122,7 +134,7 @@ class ChunkedHeadTest {
                 gc.backward(plain.score(b[0], b[1]).logProbs().mul(wt).sum());
             }
             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                Policy.Head head = chunked.head(b[0], b[1]);
+                Policy.Head head = chunked.head(b[0], b[1], recompute);
                 NDArray lp = ChunkedHead.scores(head, b[0], chunk).logProbs();
                 lp.setRequiresGradient(true);
                 gc.backward(lp.mul(wt).sum());
