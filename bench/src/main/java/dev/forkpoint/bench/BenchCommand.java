@@ -45,7 +45,8 @@ public final class BenchCommand implements Command {
         BENCHMARKS.put("hf-policy", new Benchmark("a real-shaped Hugging Face model: sampling and update tokens/s "
                 + "(full, LoRA), the update's memory chunked vs plain -> bench/results/hf-policy.json",
                 "[--shape smollm2-135m|qwen2.5-0.5b | --model DIR] [--sample-batch 32] [--prompt 64] [--new-tokens 64] "
-                + "[--update-sequences 8] [--update-tokens 128] [--memory-sequences 8] [--memory-tokens 512] "
+                + "[--update-sequences 8] [--update-tokens 128] [--memory-shape qwen2.5-0.5b] [--memory-sequences 8] "
+                + "[--memory-tokens 128,512] "
                 + "[--reps 2] [--parts sampling,update,lora,memory] [--out bench/results/hf-policy.json]",
                 HfPolicyBenchmark::main));
         BENCHMARKS.put("random-model", new Benchmark("a Hugging Face model directory of a real shape with random "
