@@ -92,7 +92,7 @@ class ChunkedHeadObjectivesTest {
                         advantages, m);
                 chunkedLoss = result.loss().getFloat();
                 gc.backward(result.loss());
-                ChunkedHead.backward(gc, head, tokens, s.logProbs().getGradient(), 2);
+                ChunkedHead.backward(gc, head, tokens, s.logProbs().getGradient(), 2, 5);
             }
             assertEquals(loss, chunkedLoss, 1e-5 * Math.max(1, Math.abs(loss)), "loss");
             double largest = 0;

@@ -16,7 +16,9 @@ public record LoraOptions(int rank, double alpha, double dropout, List<String> t
             .help("Adapter outputs are scaled by alpha / rank.");
     static final Field<LoraOptions, Double> DROPOUT = Field.number("dropout", LoraOptions::dropout)
             .defaultValue(0.0).min(0).below(1).source("PEFT's lora_dropout")
-            .help("Dropout on the adapters' input while training; only 0 is implemented so far.");
+            .help("Dropout on the adapters' input in the update's and the warm start's forwards (not in sampling or "
+                    + "the KL reference), the mask a fixed function of the run seed, step and token, so resumes stay "
+                    + "bit-identical.");
     static final Field<LoraOptions, List<String>> TARGETS = Field.choiceList("targets", LoraOptions::targets,
                     LoraSpec.TARGETS)
             .defaultValue(LoraSpec.TARGETS).source("the attention and MLP projections, as PEFT's all-linear")
@@ -25,17 +27,11 @@ public record LoraOptions(int rank, double alpha, double dropout, List<String> t
     public static final Section<LoraOptions> SECTION = Section.<LoraOptions>optional("lora")
             .fields(RANK, ALPHA, DROPOUT, TARGETS)
             .factory(v -> new LoraOptions(v.get(RANK), v.get(ALPHA), v.get(DROPOUT), v.get(TARGETS)))
-            .rule((l, path, errors) -> {
-                if (l.dropout() != 0) {
-                    errors.add(path + ".dropout", path + ".dropout = " + Field.render(l.dropout())
-                            + ": adapter dropout is not implemented yet; use 0");
-                }
-            })
             .help("Train low-rank adapters instead of every weight (a Hugging Face model only): the base stays "
                     + "frozen and, with the adapters off, is the KL reference, so no second copy is held.");
 
     /** The adapters as the decoder takes them. */
     public LoraSpec spec() {
-        return new LoraSpec(rank, alpha, targets);
+        return new LoraSpec(rank, alpha, dropout, targets);
     }
 }

@@ -107,7 +107,9 @@ public final class PolicyUpdate {
                 try (NDManager sub = manager.newSubManager(policy.device())) {
                     UpdateBatch ub = UpdateBatch.of(batch, rows, advantages, padId, sub);
                     timer.lap("batch");
-                    metrics = miniBatch(ub, seed, params, timer, epoch == 0 ? observer : null, rows);
+                    long dropoutSeed = SeedStreams.seed(settings.runSeed(), SeedStreams.DROPOUT, step,
+                            (long) epoch * parts + mb);
+                    metrics = miniBatch(ub, seed, dropoutSeed, params, timer, epoch == 0 ? observer : null, rows);
                 }
                 OptimizerStep.Result taken = optimizerStep.apply(params, metrics.get(LOSS));
                 timer.lap("optimizer");
@@ -128,7 +130,7 @@ public final class PolicyUpdate {
         return average.means();
     }
 
-    private Map<String, Double> miniBatch(UpdateBatch ub, long seed, Map<String, NDArray> params,
+    private Map<String, Double> miniBatch(UpdateBatch ub, long seed, long dropoutSeed, Map<String, NDArray> params,
                                           PhaseTimer timer, TokenObserver observer, int[] rows) {
         NDArray ref = null;
         if (reference != null) {
@@ -139,8 +141,10 @@ public final class PolicyUpdate {
         AdamW.zeroGradients(params);
         timer.lap("zero_grad");
         // Only one gradient collector may be open per process (docs/architecture.md, "Known DJL facts"): it is
-        // opened here, around exactly one forward and backward, and always closed.
-        try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+        // opened here, around exactly one forward and backward, and always closed. The policy's dropout (LoRA's)
+        // is on for this forward and its recomputations only, with masks from the step's seed.
+        try (Policy.Dropout dropout = policy.dropout(dropoutSeed);
+             GradientCollector collector = Engine.getInstance().newGradientCollector()) {
             int chunk = settings.chunkTokens(policy.vocabSize());
             Policy.Head head = chunk > 0 ? policy.head(ub.tokens(), ub.keyMask(), settings.recompute()) : null;
             Policy.TokenScores scores;

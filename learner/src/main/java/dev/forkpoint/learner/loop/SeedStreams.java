@@ -19,6 +19,8 @@ public final class SeedStreams {
     public static final long EVALUATION = 0x6576616cL;
     /** Initial values of new parameters, e.g. LoRA adapters: (0, 0). */
     public static final long INIT = 0x696e6974L;
+    /** Adapter dropout's masks: an update's (step, epoch * miniBatches + miniBatch), a warm start's (step, -1). */
+    public static final long DROPOUT = 0x64726f706f7574L;
 
     private SeedStreams() {
     }

@@ -4,8 +4,10 @@ import dev.forkpoint.rollout.policy.GradModeOff;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -135,35 +137,55 @@ public final class AdamW implements AutoCloseable {
         }
         step++;
         double lr = learningRate(step);
-        double b1 = config.beta1();
-        double b2 = config.beta2();
-        double bc1 = 1 - Math.pow(b1, step);
-        double bc2 = 1 - Math.pow(b2, step);
+        double bc1 = 1 - Math.pow(config.beta1(), step);
+        double bc2 = 1 - Math.pow(config.beta2(), step);
         for (Map.Entry<String, NDArray> e : parameters.entrySet()) {
             NDArray p = e.getValue();
             NDArray mi = m.get(e.getKey());
             NDArray vi = v.get(e.getKey());
             try (NDArray g = gradient(e.getKey(), p)) {
-                if (config.weightDecay() > 0 && p.getShape().dimension() >= 2) {
-                    p.muli(1 - lr * config.weightDecay());
+                List<NDIndex> blocks = RowBlocks.of(p);
+                if (blocks == null) {
+                    update(p, mi, vi, g, lr, bc1, bc2);
+                    continue;
                 }
-                mi.muli(b1);
-                try (NDArray t = g.mul(1 - b1)) {
-                    mi.addi(t);
+                // A large matrix (an embedding of 10^8 values) a block of rows at a time: the same elementwise
+                // arithmetic, with temporaries of one block instead of four of the whole matrix.
+                for (NDIndex rows : blocks) {
+                    try (NDArray pb = p.get(rows); NDArray mb = mi.get(rows); NDArray vb = vi.get(rows);
+                         NDArray gb = g.get(rows)) {
+                        update(pb, mb, vb, gb, lr, bc1, bc2);
+                        p.set(rows, pb);
+                        mi.set(rows, mb);
+                        vi.set(rows, vb);
+                    }
                 }
-                vi.muli(b2);
-                try (NDArray g2 = g.square()) {
-                    vi.addi(g2.muli(1 - b2));
-                }
-            }
-            // p -= (lr / bc1) * m / (sqrt(v) / sqrt(bc2) + eps)
-            try (NDArray denom = vi.sqrt(); NDArray update = mi.mul(lr / bc1)) {
-                denom.divi(Math.sqrt(bc2)).addi(config.eps());
-                update.divi(denom);
-                p.subi(update);
             }
         }
         return lr;
+    }
+
+    /** One AdamW update of {@code p} and its moments, in place, from the gradient {@code g}. */
+    private void update(NDArray p, NDArray mi, NDArray vi, NDArray g, double lr, double bc1, double bc2) {
+        double b1 = config.beta1();
+        double b2 = config.beta2();
+        if (config.weightDecay() > 0 && p.getShape().dimension() >= 2) {
+            p.muli(1 - lr * config.weightDecay());
+        }
+        mi.muli(b1);
+        try (NDArray t = g.mul(1 - b1)) {
+            mi.addi(t);
+        }
+        vi.muli(b2);
+        try (NDArray g2 = g.square()) {
+            vi.addi(g2.muli(1 - b2));
+        }
+        // p -= (lr / bc1) * m / (sqrt(v) / sqrt(bc2) + eps)
+        try (NDArray denom = vi.sqrt(); NDArray update = mi.mul(lr / bc1)) {
+            denom.divi(Math.sqrt(bc2)).addi(config.eps());
+            update.divi(denom);
+            p.subi(update);
+        }
     }
 
     /**

@@ -3,6 +3,8 @@ package dev.forkpoint.learner.optim;
 import dev.forkpoint.rollout.policy.GradModeOff;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.index.NDIndex;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -33,8 +35,18 @@ public final class GradientClipping {
     private static double clip(Map<String, NDArray> parameters, double maxNorm) {
         double sumSquares = 0;
         for (Map.Entry<String, NDArray> e : parameters.entrySet()) {
-            try (NDArray g = AdamW.gradient(e.getKey(), e.getValue()); NDArray sq = g.square(); NDArray s = sq.sum()) {
-                sumSquares += s.getFloat();
+            try (NDArray g = AdamW.gradient(e.getKey(), e.getValue())) {
+                List<NDIndex> blocks = RowBlocks.of(g);
+                if (blocks == null) {
+                    sumSquares += sumOfSquares(g);
+                } else {
+                    // Per block of rows: a whole-tensor square would be one more gradient-sized temporary.
+                    for (NDIndex rows : blocks) {
+                        try (NDArray b = g.get(rows)) {
+                            sumSquares += sumOfSquares(b);
+                        }
+                    }
+                }
             }
         }
         double norm = Math.sqrt(sumSquares);
@@ -47,5 +59,11 @@ public final class GradientClipping {
             }
         }
         return norm;
+    }
+
+    private static double sumOfSquares(NDArray g) {
+        try (NDArray sq = g.square(); NDArray s = sq.sum()) {
+            return s.getFloat();
+        }
     }
 }

@@ -199,4 +199,51 @@ class AdamWTest {
         assertEquals("optim.learningRate = 0.0: must be > 0", assertThrows(IllegalArgumentException.class,
                 () -> new AdamW.Config(0, 0.9, 0.9, 1e-8, 0, 0)).getMessage());
     }
+
+    /**
+     * A parameter larger than one block of rows (5,000 x 1,000 values; blocks of 4,194 rows) is updated block by block:
+     * every value, the last partial block's included, matches the hand-computed AdamW, and the global norm of its
+     * gradient is the whole tensor's.
+     */
+    @Test
+    void largeParametersUpdateBlockByBlockToTheSameValues() {
+        int rows = 5000;
+        int cols = 1000;
+        float[] p0 = new float[rows * cols];
+        float[] g = new float[rows * cols];
+        double sumSquares = 0;
+        java.util.SplittableRandom r = new java.util.SplittableRandom(5);
+        for (int i = 0; i < p0.length; i++) {
+            p0[i] = (float) r.nextGaussian();
+            g[i] = (float) r.nextGaussian() * 1e-2f;
+            sumSquares += (double) g[i] * g[i];
+        }
+        AdamW.Config c = new AdamW.Config(1e-2, 0.9, 0.999, 1e-8, 0.1, 0);
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray w = m.create(p0.clone(), new Shape(rows, cols));
+            assertEquals(2, RowBlocks.of(w).size());
+            w.setRequiresGradient(true);
+            Map<String, NDArray> params = Map.of("w", w);
+            try (AdamW adamW = new AdamW(c, params)) {
+                for (int t = 0; t < 2; t++) {
+                    AdamW.zeroGradients(params);
+                    try (NDManager step = m.newSubManager();
+                         GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
+                        gc.backward(w.mul(step.create(g, new Shape(rows, cols))).sum());
+                    }
+                    if (t == 0) {
+                        assertEquals(Math.sqrt(sumSquares), GradientClipping.clipGlobalNorm(params, 1e9),
+                                1e-5 * Math.sqrt(sumSquares));
+                    }
+                    adamW.step(params);
+                }
+            }
+            double[] want = expected(p0, g, true, new double[] {1e-2, 1e-2}, c);
+            float[] got = w.toFloatArray();
+            for (int i = 0; i < got.length; i++) {
+                // float32 arithmetic against double: a few ulps of values up to ~5.
+                assertEquals(want[i], got[i], 2e-6 * Math.max(1, Math.abs(want[i])), "w[" + i + "]");
+            }
+        }
+    }
 }

@@ -63,12 +63,15 @@ class HfModelRunTest {
                 src.toUri(), () -> trainAndResume(src, dir.resolve(src.getFileName() + ".fpckpt"), "null")));
     }
 
-    /** The same with LoRA adapters (rank 4, alpha 8, every projection; a higher learning rate so they move). */
+    /**
+     * The same with LoRA adapters (rank 4, alpha 8, every projection; a higher learning rate so they move) and
+     * adapter dropout 0.1, whose masks a resumed run must draw exactly as the uninterrupted one.
+     */
     @TestFactory
     Stream<DynamicTest> everyFixtureTrainsLoraAndResumesBitIdentical(@TempDir Path dir) {
         return HfModelFixtures.folders().stream().map(src -> DynamicTest.dynamicTest(src.getFileName().toString(),
                 src.toUri(), () -> trainAndResume(src, dir.resolve(src.getFileName() + "-lora.fpckpt"),
-                        "{\"rank\": 4, \"alpha\": 8}")));
+                        "{\"rank\": 4, \"alpha\": 8, \"dropout\": 0.1}")));
     }
 
     @TestFactory
@@ -233,7 +236,9 @@ class HfModelRunTest {
     void loraOptionsAreChecked(@TempDir Path dir) {
         Path src = HfModelFixtures.folders().get(0);
         assertField(() -> RunSpec.parse(ConfigDocuments.parseJson("{\"model\": {\"lora\": {}}}")), "model.lora");
-        assertField(() -> config(src, 96, 0, "{\"dropout\": 0.1}"), "model.lora.dropout");
+        assertField(() -> config(src, 96, 0, "{\"dropout\": 1}"), "model.lora.dropout");
+        assertField(() -> config(src, 96, 0, "{\"dropout\": -0.1}"), "model.lora.dropout");
+        assertEquals(0.05, config(src, 96, 0, "{\"dropout\": 0.05}").model().lora().spec().dropout());
         assertField(() -> config(src, 96, 0, "{\"targets\": [\"q_proj\", \"lm_head\"]}"), "model.lora.targets");
         assertField(() -> config(src, 96, 0, "{\"targets\": []}"), "model.lora.targets");
         assertField(() -> config(src, 96, 0, "{\"rank\": 0}"), "model.lora.rank");

@@ -274,6 +274,7 @@ public final class PolicyCheckpoint {
                 ObjectNode lora = model.putObject("lora");
                 lora.put("rank", hf.lora().rank());
                 lora.put("alpha", hf.lora().alpha());
+                lora.put("dropout", hf.lora().dropout());
                 hf.lora().targets().forEach(lora.putArray("targets")::add);
             }
         } else {
@@ -291,7 +292,8 @@ public final class PolicyCheckpoint {
         }
         List<String> targets = new ArrayList<>();
         l.path("targets").forEach(t -> targets.add(t.asString()));
-        return new LoraSpec(l.path("rank").asInt(), l.path("alpha").asDouble(), targets);
+        return new LoraSpec(l.path("rank").asInt(), l.path("alpha").asDouble(), l.path("dropout").asDouble(0.0),
+                targets);
     }
 
     private static Policy policy(JsonNode m, Map<String, float[]> parameters, Map<String, float[]> base,

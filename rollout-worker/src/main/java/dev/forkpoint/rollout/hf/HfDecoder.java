@@ -2,6 +2,8 @@ package dev.forkpoint.rollout.hf;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
@@ -12,14 +14,17 @@ import ai.djl.training.GradientCollector;
 import dev.forkpoint.rollout.policy.AutogradScalar;
 import dev.forkpoint.rollout.policy.GradModeOff;
 import dev.forkpoint.rollout.policy.KvCache;
+import dev.forkpoint.rollout.policy.LiveGradient;
 import dev.forkpoint.rollout.policy.Policy;
 import dev.forkpoint.rollout.safetensors.ModelWeights;
 import dev.forkpoint.rollout.safetensors.SafetensorsException;
 import dev.forkpoint.rollout.safetensors.SafetensorsFile;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,6 +65,10 @@ public final class HfDecoder implements Policy {
     private final NDArray embed;
     private final NDArray finalNorm;
     private final NDArray head;
+    /** The seed of adapter dropout's masks inside {@link #dropout}; null outside (no dropout). */
+    private Long dropoutSeed;
+    /** See {@link #recomputeBytes(long)}. */
+    private long recomputeBytes = 64L << 20;
     /** RoPE inverse frequencies, (headDim / 2), float32. */
     private final NDArray invFreq;
 
@@ -381,6 +390,26 @@ public final class HfDecoder implements Policy {
         return linear(hidden(tokens, keyMask, cache), head, null);
     }
 
+    /** The head on the last position's hidden state only: a prefill skips T - 1 rows of the vocabulary-wide head. */
+    @Override
+    public NDArray lastLogits(NDArray tokens, NDArray keyMask, KvCache cache) {
+        NDArray h = hidden(tokens, keyMask, cache);
+        NDArray last = h.get(new NDIndex(":, -1, :"));
+        return linear(last, head, null);
+    }
+
+    /**
+     * Bytes of the largest array of one block that gradient checkpointing recomputes at once (64 MiB by default):
+     * the backward recomputes as many sequences together as fit. Smaller saves memory for more, smaller matrix
+     * multiplies; the gradients agree up to float rounding.
+     */
+    public void recomputeBytes(long bytes) {
+        if (bytes < 1) {
+            throw new IllegalArgumentException("recomputeBytes = " + bytes + ": must be at least 1");
+        }
+        this.recomputeBytes = bytes;
+    }
+
     @Override
     public Head head(NDArray tokens, NDArray keyMask, boolean recompute) {
         if (!recompute) {
@@ -398,18 +427,14 @@ public final class HfDecoder implements Policy {
                 }
 
                 @Override
-                public boolean weightTrains() {
-                    return head.hasGradient();
+                public NDArray weightGradient(GradientCollector collector) {
+                    return head.hasGradient() ? LiveGradient.of(head, collector, tokens.getManager()) : null;
                 }
 
                 @Override
-                public void backward(GradientCollector collector, NDArray dHidden, NDArray dWeight) {
-                    // dHidden and dWeight first: a product lands on its first operand's manager (the caller's scope).
-                    NDArray surrogate = dHidden.mul(graph).sum();
-                    if (dWeight != null) {
-                        surrogate = surrogate.add(dWeight.mul(head).sum());
-                    }
-                    collector.backward(surrogate);
+                public void backward(GradientCollector collector, NDArray dHidden) {
+                    // dHidden first: a product lands on its first operand's manager (the caller's scope).
+                    collector.backward(dHidden.mul(graph).sum());
                 }
             };
         }
@@ -422,12 +447,14 @@ public final class HfDecoder implements Policy {
     }
 
     /**
-     * Gradient checkpointing at decoder-layer granularity: the forward runs without recording and keeps only each
-     * layer's input; the backward recomputes one layer at a time from its input (a leaf), back-propagates the layer's
-     * output gradient into its parameters and its input, and frees the layer's activations before the next one. At
-     * most one layer's activations exist at once, for about one more forward's time.
+     * Gradient checkpointing at half-layer granularity (attention, MLP): the forward runs without recording and keeps
+     * only each block's input; the backward recomputes one block at a time from its input (a leaf), back-propagates
+     * the block's output gradient into its parameters and its input, and frees the block's activations before the
+     * next one. At most one block's activations exist at once (the attention's (B, heads, T, T) scores or the MLP's
+     * (B, T, intermediate) arrays, not both), for about one more forward's time.
      */
     private final class CheckpointedHead implements Head {
+
         private final NDArray tokens;
         private final NDManager scope;
         private final Context ctx;
@@ -440,14 +467,14 @@ public final class HfDecoder implements Policy {
             this.scope = tokens.getManager();
             try (GradModeOff off = new GradModeOff()) {
                 this.ctx = context(tokens, keyMask, null);
-                this.inputs = new NDArray[layers.length];
+                this.inputs = new NDArray[2 * layers.length];
                 NDArray x = embed(tokens.toType(DataType.INT64, false), embed);
                 x.attach(scope);
-                for (int l = 0; l < layers.length; l++) {
-                    inputs[l] = x;
+                for (int i = 0; i < inputs.length; i++) {
+                    inputs[i] = x;
                     try (NDManager lm = scope.newSubManager()) {
                         x.tempAttach(lm);
-                        NDArray y = layer(l, x, ctx, null);
+                        NDArray y = block(i, x);
                         y.attach(scope);
                         x = y;
                     }
@@ -468,36 +495,91 @@ public final class HfDecoder implements Policy {
         }
 
         @Override
-        public boolean weightTrains() {
-            return head.hasGradient();
+        public NDArray weightGradient(GradientCollector collector) {
+            return head.hasGradient() ? LiveGradient.of(head, collector, scope) : null;
         }
 
         @Override
-        public void backward(GradientCollector collector, NDArray dHidden, NDArray dWeight) {
-            // Final norm (and the head weight's own term).
-            NDArray dy = through(collector, last, x -> rmsNorm(x, finalNorm), dHidden, dWeight);
-            for (int l = layers.length - 1; l >= 0; l--) {
-                int layer = l;
-                dy = through(collector, inputs[l], x -> layer(layer, x, ctx, null), dy, null);
+        public void backward(GradientCollector collector, NDArray dHidden) {
+            // Single use: each block's input and the gradient below it are freed as soon as the block is done, so
+            // the stored inputs shrink while the backward walks down.
+            NDArray dy = through(collector, last, x -> rmsNorm(x, finalNorm), dHidden);
+            last.close();
+            int perRecompute = rowsPerRecompute();
+            for (int i = inputs.length - 1; i >= 0; i--) {
+                NDArray dIn = blockBackward(collector, i, dy, perRecompute);
+                dy.close();
+                inputs[i].close();
+                dy = dIn;
             }
-            // The embedding lookup: its table's gradient (the head's too, when tied); none for a frozen table.
+            // The embedding lookup's backward, by hand: autograd's would build a dense (vocabulary, hidden) array.
             if (!embed.hasGradient()) {
                 return;
             }
             try (NDManager lm = scope.newSubManager()) {
-                NDArray ids = tokens.toType(DataType.INT64, false);
-                ids.attach(lm);
-                NDArray x0 = embed(ids, embed);
-                collector.backward(dy.mul(x0).sum());
+                NDArray rows = dy.reshape(-1, dy.getShape().get(2));
+                rows.attach(lm);
+                LiveGradient.addRows(LiveGradient.of(embed, collector, lm),
+                        tokens.toType(DataType.INT64, false).toLongArray(), rows);
             }
         }
 
+        /** Half-layer {@code i}: the attention of layer {@code i / 2} when even, its MLP when odd. */
+        private NDArray block(int i, NDArray x) {
+            return block(i, x, ctx);
+        }
+
+        private NDArray block(int i, NDArray x, Context c) {
+            return i % 2 == 0 ? attentionBlock(i / 2, x, c, null) : mlpBlock(i / 2, x, c);
+        }
+
         /**
-         * Recomputes {@code f(input)} from a leaf copy of {@code input}, back-propagates {@code dOut} (plus the head
-         * weight's term when given) and returns the gradient of the input, freeing the recomputation's arrays.
+         * Sequences per recomputation: rows are independent in a block (attention stays within a row), so its
+         * backward can run a few rows at a time, the parameters' gradients accumulating, with at most about
+         * {@code recomputeBytes} in its largest array (the attention's (rows, heads, T, T) scores or the MLP's
+         * (rows, T, intermediate) activations).
+         */
+        private int rowsPerRecompute() {
+            long perRow = 4L * Math.max((long) config.heads() * ctx.time() * ctx.total(),
+                    ctx.time() * (long) config.intermediateSize());
+            return (int) Math.max(1, Math.min(ctx.batch(), recomputeBytes / perRow));
+        }
+
+        /** The gradient of block {@code i}'s input from its output's, recomputed {@code rows} sequences at a time. */
+        private NDArray blockBackward(GradientCollector collector, int i, NDArray dOut, int rows) {
+            long b = ctx.batch();
+            if (rows >= b) {
+                return through(collector, inputs[i], x -> block(i, x), dOut);
+            }
+            List<NDArray> parts = new ArrayList<>();
+            for (long r = 0; r < b; r += rows) {
+                NDIndex part = new NDIndex("{}:{}", r, Math.min(b, r + rows));
+                try (NDManager pm = scope.newSubManager()) {
+                    NDArray in = inputs[i].get(part);
+                    NDArray d = dOut.get(part);
+                    Context c = new Context(ctx.bias().get(part), ctx.cos().get(part), ctx.sin().get(part),
+                            Math.min(b, r + rows) - r, ctx.time(), ctx.total(), pm, ctx.firstRow() + r);
+                    in.attach(pm);
+                    d.attach(pm);
+                    c.bias().attach(pm);
+                    c.cos().attach(pm);
+                    c.sin().attach(pm);
+                    NDArray dIn = through(collector, in, x -> block(i, x, c), d);
+                    parts.add(dIn);
+                }
+            }
+            NDArray dIn = NDArrays.concat(new NDList(parts), 0);
+            dIn.attach(scope);
+            parts.forEach(NDArray::close);
+            return dIn;
+        }
+
+        /**
+         * Recomputes {@code f(input)} from a leaf copy of {@code input}, back-propagates {@code dOut} and returns the
+         * gradient of the input, freeing the recomputation's arrays.
          */
         private NDArray through(GradientCollector collector, NDArray input, java.util.function.UnaryOperator<NDArray> f,
-                                NDArray dOut, NDArray dWeight) {
+                                NDArray dOut) {
             try (NDManager lm = scope.newSubManager()) {
                 NDArray leaf = input.duplicate();
                 leaf.attach(lm);
@@ -505,11 +587,6 @@ public final class HfDecoder implements Policy {
                 NDArray out = f.apply(leaf);
                 NDArray surrogate = dOut.mul(out).sum();
                 surrogate.attach(lm);
-                if (dWeight != null) {
-                    NDArray w = dWeight.mul(head).sum();
-                    w.attach(lm);
-                    surrogate = surrogate.add(w);
-                }
                 collector.backward(surrogate);
                 NDArray dIn = leaf.getGradient().duplicate();
                 dIn.attach(scope);
@@ -518,9 +595,12 @@ public final class HfDecoder implements Policy {
         }
     }
 
-    /** What every layer of one full forward shares: the attention bias and RoPE's cos and sin. */
+    /**
+     * What every layer of one full forward shares: the attention bias and RoPE's cos and sin; {@code firstRow} is
+     * the batch row its first row is (a recomputation may take a few rows), which adapter dropout's mask depends on.
+     */
     private record Context(NDArray bias, NDArray cos, NDArray sin, long batch, long time, long total,
-                           NDManager manager) {}
+                           NDManager manager, long firstRow) {}
 
     private Context context(NDArray tokens, NDArray keyMask, HfKvCache kv) {
         Shape ts = tokens.getShape();
@@ -558,7 +638,7 @@ public final class HfDecoder implements Policy {
         NDArray angles = positions.toType(DataType.FLOAT32, false).expandDims(-1).mul(invFreq.toDevice(m.getDevice(),
                 false).reshape(1, 1, hd / 2));
         NDArray emb = angles.concat(angles, -1).expandDims(1);
-        return new Context(bias, emb.cos(), emb.sin(), b, t, total, m);
+        return new Context(bias, emb.cos(), emb.sin(), b, t, total, m, 0);
     }
 
     /** The final-normed hidden states (B, T, H): everything of {@link #forward} but the head. */
@@ -583,6 +663,11 @@ public final class HfDecoder implements Policy {
 
     /** Decoder layer {@code l}: attention (appending to {@code kv} when given) and the MLP, both residual. */
     private NDArray layer(int l, NDArray x, Context ctx, HfKvCache kv) {
+        return mlpBlock(l, attentionBlock(l, x, ctx, kv), ctx);
+    }
+
+    /** The attention half of layer {@code l}: {@code x + o(attention(input-norm of x))}. */
+    private NDArray attentionBlock(int l, NDArray x, Context ctx, HfKvCache kv) {
         long b = ctx.batch();
         long t = ctx.time();
         long heads = config.heads();
@@ -591,9 +676,9 @@ public final class HfDecoder implements Policy {
         float scale = (float) (1.0 / Math.sqrt(hd));
         Layer ly = layers[l];
         NDArray h = rmsNorm(x, ly.inputNorm());
-        NDArray q = project(h, ly.q(), ly.qBias(), l, 0).reshape(b, t, heads, hd);
-        NDArray k = project(h, ly.k(), ly.kBias(), l, 1).reshape(b, t, kvHeads, hd);
-        NDArray v = project(h, ly.v(), ly.vBias(), l, 2).reshape(b, t, kvHeads, hd).transpose(0, 2, 1, 3);
+        NDArray q = project(h, ly.q(), ly.qBias(), l, 0, ctx).reshape(b, t, heads, hd);
+        NDArray k = project(h, ly.k(), ly.kBias(), l, 1, ctx).reshape(b, t, kvHeads, hd);
+        NDArray v = project(h, ly.v(), ly.vBias(), l, 2, ctx).reshape(b, t, kvHeads, hd).transpose(0, 2, 1, 3);
         if (config.qkNorm()) {
             q = rmsNorm(q, ly.qNorm());
             k = rmsNorm(k, ly.kNorm());
@@ -609,22 +694,47 @@ public final class HfDecoder implements Policy {
         v = repeatKv(v, b, ctx.total());
         NDArray att = q.mul(AutogradScalar.of(q, scale)).matMul(k.transpose(0, 1, 3, 2)).addi(ctx.bias()).softmax(-1);
         NDArray y = att.matMul(v).transpose(0, 2, 1, 3).reshape(b, t, heads * hd);
-        x = x.add(project(y, ly.o(), ly.oBias(), l, 3));
-        NDArray h2 = rmsNorm(x, ly.postNorm());
-        NDArray gate = project(h2, ly.gate(), ly.gateBias(), l, 4);
-        NDArray up = project(h2, ly.up(), ly.upBias(), l, 5);
-        return x.add(project(gate.mul(Activation.sigmoid(gate)).mul(up), ly.down(), ly.downBias(), l, 6));
+        return x.add(project(y, ly.o(), ly.oBias(), l, 3, ctx));
     }
 
-    /** {@code x W^T + b}, plus {@code scale (x A^T) B^T} where projection {@code target} of layer {@code l} has an adapter. */
-    private NDArray project(NDArray x, NDArray weight, NDArray bias, int l, int target) {
+    /** The MLP half of layer {@code l}: {@code x + down(silu(gate(h)) * up(h))} with {@code h} the post-norm of x. */
+    private NDArray mlpBlock(int l, NDArray x, Context ctx) {
+        Layer ly = layers[l];
+        NDArray h2 = rmsNorm(x, ly.postNorm());
+        NDArray gate = project(h2, ly.gate(), ly.gateBias(), l, 4, ctx);
+        NDArray up = project(h2, ly.up(), ly.upBias(), l, 5, ctx);
+        return x.add(project(gate.mul(Activation.sigmoid(gate)).mul(up), ly.down(), ly.downBias(), l, 6, ctx));
+    }
+
+    /**
+     * {@code x W^T + b}, plus {@code scale (x' A^T) B^T} where projection {@code target} of layer {@code l} has an
+     * adapter, {@code x'} being {@code x} with adapter dropout applied inside {@link #dropout} and {@code x} otherwise.
+     */
+    private NDArray project(NDArray x, NDArray weight, NDArray bias, int l, int target, Context ctx) {
         NDArray y = linear(x, weight, bias);
         NDArray a = loraA[l][target];
         if (!adaptersOn || a == null) {
             return y;
         }
-        NDArray delta = linear(linear(x, a, null), loraB[l][target], null);
+        NDArray in = dropoutSeed == null ? x : x.mul(LoraDropout.mask(x, lora.dropout(), dropoutSeed, l, target,
+                ctx.firstRow()));
+        NDArray delta = linear(linear(in, a, null), loraB[l][target], null);
         return y.add(delta.mul(AutogradScalar.of(delta, (float) lora.scale())));
+    }
+
+    /**
+     * Marks the forwards and backwards until {@code close} as training ones, which apply adapter dropout with masks
+     * drawn from {@code seed} (a fixed function of the seed, layer, projection, batch row, position and feature, so
+     * a recomputation draws the same mask). A no-op without adapters or with dropout 0.
+     */
+    @Override
+    public Dropout dropout(long seed) {
+        if (lora == null || !adaptersOn || lora.dropout() == 0) {
+            return () -> { };
+        }
+        Long previous = dropoutSeed;
+        dropoutSeed = seed;
+        return () -> dropoutSeed = previous;
     }
 
     /** {@code x * rsqrt(mean(x^2) + eps) * weight} over the last axis, in float32 (transformers' RMSNorm). */

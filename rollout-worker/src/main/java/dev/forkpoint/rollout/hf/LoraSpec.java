@@ -11,11 +11,15 @@ import java.util.SplittableRandom;
  * {@code B (out, rank)} zero, so a fresh adapter leaves the model unchanged. Only A and B train; the base weights
  * stay frozen and, with the adapters switched off, are the KL reference.
  *
+ * <p>With {@code dropout > 0} the adapters' input is dropped out (kept values scaled by {@code 1 / (1 - dropout)}),
+ * as PEFT's {@code lora_dropout}, in the forwards a learner marks as training ({@code Policy#dropout}) only.
+ *
  * @param rank    r, the adapters' inner width
  * @param alpha   the scale numerator: updates are scaled by {@code alpha / rank}
+ * @param dropout the probability of dropping each input value of an adapter while training, in [0, 1)
  * @param targets the projections that get adapters, by their Hugging Face module names
  */
-public record LoraSpec(int rank, double alpha, List<String> targets) {
+public record LoraSpec(int rank, double alpha, double dropout, List<String> targets) {
 
     /** Every projection an adapter can sit on, in the order of a decoder layer. */
     public static final List<String> TARGETS = List.of("q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj",
@@ -28,10 +32,18 @@ public record LoraSpec(int rank, double alpha, List<String> targets) {
         if (!(alpha > 0) || !Double.isFinite(alpha)) {
             throw new IllegalArgumentException("lora alpha " + alpha + ": must be positive");
         }
+        if (!(dropout >= 0 && dropout < 1)) {
+            throw new IllegalArgumentException("lora dropout " + dropout + ": must be in [0, 1)");
+        }
         targets = List.copyOf(targets);
         if (targets.isEmpty() || !TARGETS.containsAll(targets)) {
             throw new IllegalArgumentException("lora targets " + targets + ": a non-empty subset of " + TARGETS);
         }
+    }
+
+    /** Adapters without dropout. */
+    public LoraSpec(int rank, double alpha, List<String> targets) {
+        this(rank, alpha, 0.0, targets);
     }
 
     /** The factor of the adapter's output. */

@@ -21,8 +21,9 @@ import java.util.List;
  *       {@code H = lse - sum_v p_v z_v};</li>
  *   <li>backward, by hand: given {@code g = dL / dlog p(y)} per token, {@code dL/dz = g (onehot(y) - p)}, so
  *       {@code dL/dh = (dL/dz) W} and {@code dL/dW = sum over tokens (dL/dz)^T h}, the logits recomputed per
- *       chunk; then {@link Policy.Head#backward} carries both into the model's own gradients (the trunk through
- *       {@code h}, the head, or the tied embedding, through {@code W}).</li>
+ *       chunk, {@code dW} added per slice of the vocabulary into the head weight's gradient (the tied
+ *       embedding's, when tied) in place; then {@link Policy.Head#backward} carries {@code dh} into the trunk's
+ *       gradients.</li>
  * </ul>
  *
  * The entropies are detached, as everywhere in the learner (docs/algorithms.md, notation), so nothing flows back
@@ -32,6 +33,8 @@ public final class ChunkedHead {
 
     /** Bytes of one {@code (chunk, vocabulary)} float array that {@link #autoChunk} aims at. */
     private static final long CHUNK_BYTES = 64L << 20;
+    /** Bytes of one {@code (slice, hidden)} piece of the weight's gradient added in place by {@link #backward}. */
+    private static final long SLICE_BYTES = 16L << 20;
 
     private ChunkedHead() {}
 
@@ -68,17 +71,27 @@ public final class ChunkedHead {
 
     /**
      * Carries {@code dLogProbs = dL / dlog p} {@code (B, T-1)} back through the head into the gradients of the
-     * parameters that produced {@code head}: computes {@code dL/dh} and {@code dL/dW} chunk by chunk, then hands them
-     * to {@link Policy.Head#backward}. The head weight's term is skipped when it takes no gradient (a frozen base
-     * under LoRA).
+     * parameters that produced {@code head}, a chunk of tokens at a time: {@code dL/dh} is collected and handed to
+     * {@link Policy.Head#backward}; {@code dL/dW} is added into the weight's gradient in place, a slice of the
+     * vocabulary at a time, so that no {@code [vocabulary x hidden]} temporary exists besides the gradient itself.
+     * The weight's term is skipped when it takes no gradient (a frozen base under LoRA).
      */
     public static void backward(GradientCollector collector, Policy.Head head, NDArray tokens, NDArray dLogProbs,
                                 int chunk) {
+        backward(collector, head, tokens, dLogProbs, chunk, 0);
+    }
+
+    /**
+     * {@link #backward(GradientCollector, Policy.Head, NDArray, NDArray, int)} with {@code vocabSlice} rows of the
+     * weight's gradient per in-place addition ({@code 0}: about 16 MiB of gradient per slice).
+     */
+    public static void backward(GradientCollector collector, Policy.Head head, NDArray tokens, NDArray dLogProbs,
+                                int chunk, int vocabSlice) {
         Flat f = Flat.of(head, tokens);
         NDManager parent = f.hidden.getManager();
         NDArray g = dLogProbs.stopGradient().toType(DataType.FLOAT32, false).reshape(f.n);
-        boolean weightGrad = head.weightTrains();
-        NDArray dW = weightGrad ? parent.zeros(f.weight.getShape()) : null;
+        NDArray weightGrad = head.weightGradient(collector);
+        long slice = vocabSlice > 0 ? vocabSlice : Math.max(1, Math.min(f.vocab, SLICE_BYTES / (4 * f.hiddenSize)));
         List<NDArray> dhs = new ArrayList<>();
         for (long from = 0; from < f.n; from += chunk) {
             long to = Math.min(f.n, from + chunk);
@@ -91,15 +104,22 @@ public final class ChunkedHead {
                 NDArray dh = dz.matMul(f.weight);
                 dh.attach(parent);
                 dhs.add(dh);
-                if (weightGrad) {
-                    dW.addi(dz.transpose().matMul(c.h));
+                if (weightGrad != null) {
+                    // dL/dW[a:b] += dz[:, a:b]^T h: one (slice, hidden) product at a time.
+                    for (long a = 0; a < f.vocab; a += slice) {
+                        long b = Math.min(f.vocab, a + slice);
+                        try (NDArray part = dz.get(new NDIndex(":, {}:{}", a, b));
+                             NDArray dW = part.transpose().matMul(c.h)) {
+                            LiveGradient.addSlice(weightGrad, a, b, dW);
+                        }
+                    }
                 }
             }
         }
         NDArray dh = concat(dhs).reshape(f.batch, f.time - 1, f.hiddenSize);
         // The last position predicts nothing here: its hidden state gets no gradient from the head.
         NDArray dhFull = dh.concat(parent.zeros(new Shape(f.batch, 1, f.hiddenSize)), 1);
-        head.backward(collector, dhFull, dW);
+        head.backward(collector, dhFull);
     }
 
     private static NDArray concat(List<NDArray> parts) {

@@ -3,6 +3,8 @@ package dev.forkpoint.rollout.policy;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import java.util.Map;
 
@@ -33,6 +35,16 @@ public interface Policy extends AutoCloseable {
      *                and attention covers the cached positions too
      */
     NDArray forward(NDArray tokens, NDArray keyMask, KvCache cache);
+
+    /**
+     * Logits {@code (B, V)} of the last of the {@code T} positions only, as {@link #forward} computes them: what
+     * sampling needs after a prefill, without the head's {@code (B, T, V)} for the prompt positions.
+     */
+    default NDArray lastLogits(NDArray tokens, NDArray keyMask, KvCache cache) {
+        NDArray logits = forward(tokens, keyMask, cache);
+        Shape s = logits.getShape();
+        return s.get(1) == 1 ? logits.reshape(s.get(0), s.get(2)) : logits.get(new NDIndex(":, -1, :"));
+    }
 
     /** An empty cache for {@code batch} sequences of up to {@code capacity} positions, on {@code manager}. */
     KvCache newCache(NDManager manager, int batch, int capacity);
@@ -87,6 +99,21 @@ public interface Policy extends AutoCloseable {
         return null;
     }
 
+    /**
+     * Marks what runs until the returned handle closes as a training forward/backward (dropout on, as a module in
+     * train mode): a policy with dropout draws its masks from {@code seed} deterministically, so recomputing a piece
+     * of the forward draws the same ones. The default, and a policy without dropout, does nothing.
+     */
+    default Dropout dropout(long seed) {
+        return () -> { };
+    }
+
+    /** The scope of {@link #dropout}. */
+    interface Dropout extends AutoCloseable {
+        @Override
+        void close();
+    }
+
     /** The output head's input ({@link #head}): {@code logits = hidden weight^T}. */
     interface Head {
 
@@ -96,14 +123,18 @@ public interface Policy extends AutoCloseable {
         /** {@code (V, H)}, not recorded for gradients. */
         NDArray weight();
 
-        /** Whether the head's weight takes gradient (false for a frozen base under LoRA). */
-        boolean weightTrains();
+        /**
+         * The live gradient of the head's weight (writes to it change the parameter's gradient; see
+         * {@link LiveGradient}), on the tokens' manager; null when the weight takes no gradient (a frozen base under
+         * LoRA).
+         */
+        NDArray weightGradient(GradientCollector collector);
 
         /**
-         * Adds to the policy's parameter gradients what {@code dHidden = dL/dhidden} and {@code dWeight = dL/dweight}
-         * (null when the weight takes none) imply, through backward passes on {@code collector}.
+         * Adds to the policy's parameter gradients what {@code dHidden = dL/dhidden} implies, through backward
+         * passes on {@code collector} (the head weight's own term goes through {@link #weightGradient}).
          */
-        void backward(GradientCollector collector, NDArray dHidden, NDArray dWeight);
+        void backward(GradientCollector collector, NDArray dHidden);
     }
 
 }

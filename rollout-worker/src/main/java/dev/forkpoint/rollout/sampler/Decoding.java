@@ -6,7 +6,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.forkpoint.rollout.policy.KvCache;
@@ -155,16 +154,12 @@ public final class Decoding implements AutoCloseable {
     /** T=1 logits {@code (B, V)} of the next position of every row. */
     private NDArray nextLogits(NDManager s) {
         int filled = promptWidth + step;
-        NDArray logits;
         if (cache == null) {
-            logits = policy.forward(columns(s, tokens, 0, filled), columns(s, mask, 0, filled), null);
+            return policy.lastLogits(columns(s, tokens, 0, filled), columns(s, mask, 0, filled), null);
         } else if (step == 0) {
-            logits = policy.forward(columns(s, tokens, 0, filled), columns(s, mask, 0, filled), cache);
-        } else {
-            logits = policy.forward(columns(s, tokens, filled - 1, filled), columns(s, mask, 0, filled), cache);
+            return policy.lastLogits(columns(s, tokens, 0, filled), columns(s, mask, 0, filled), cache);
         }
-        long positions = logits.getShape().get(1);
-        return positions == 1 ? logits.reshape(batch, vocab) : logits.get(new NDIndex(":, -1, :"));
+        return policy.lastLogits(columns(s, tokens, filled - 1, filled), columns(s, mask, 0, filled), cache);
     }
 
     /** Columns {@code [from, to)} of a host grid as an int64 {@code (B, to - from)} array. */

@@ -225,4 +225,81 @@ class HfLoraTest {
             assertEquals(HfTokenizerFiles.read(dir), HfTokenizerFiles.read(r.directory()));
         });
     }
+
+    /**
+     * Adapter dropout acts inside {@code dropout(seed)} only: there the logits are a fixed function of the seed (the
+     * same twice, another seed differs) and differ from the model without dropout, which is what they are outside.
+     */
+    @TestFactory
+    Stream<DynamicTest> adapterDropoutIsSeededAndOnlyInsideItsScope() {
+        return perFixture(dir -> {
+            HfConfig config = HfConfig.read(dir);
+            Map<String, float[]> w = weights(dir);
+            LoraSpec dropped = new LoraSpec(4, 8.0, 0.3, LoraSpec.TARGETS);
+            try (HfDecoder lora = HfDecoder.withAdapters(config, w, dropped, randomAdapters(config, 3), 0,
+                    Device.cpu(), false, 16);
+                 HfDecoder plain = HfDecoder.withAdapters(config, w, LORA, randomAdapters(config, 3), 0,
+                         Device.cpu(), false, 16)) {
+                float[] without = logits(plain);
+                assertArrayEquals(without, logits(lora), "outside dropout(seed): no dropout");
+                float[] a;
+                float[] b;
+                float[] c;
+                try (var d = lora.dropout(11)) {
+                    a = logits(lora);
+                    b = logits(lora);
+                }
+                try (var d = lora.dropout(12)) {
+                    c = logits(lora);
+                }
+                assertArrayEquals(a, b, "the same seed draws the same masks");
+                assertFalse(java.util.Arrays.equals(a, c), "another seed draws other masks");
+                assertFalse(java.util.Arrays.equals(a, without), "dropout changes the adapted model");
+                assertArrayEquals(without, logits(lora), "the scope closed: no dropout again");
+                try (var d = plain.dropout(11)) {
+                    assertArrayEquals(without, logits(plain), "dropout 0: dropout(seed) changes nothing");
+                }
+            }
+        });
+    }
+
+    /**
+     * The mask keeps each value with probability 1 - p, scaled by 1 / (1 - p), and a value's draw depends on its
+     * batch row, not on which rows are computed together.
+     */
+    @org.junit.jupiter.api.Test
+    void dropoutMasksKeepOneMinusPAndDependOnTheGlobalRow() {
+        try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
+            NDArray x = m.zeros(new Shape(4, 64, 256));
+            float[] mask = LoraDropout.mask(x, 0.25, 99, 3, 2, 0).toFloatArray();
+            long kept = 0;
+            for (float v : mask) {
+                if (v != 0f) {
+                    assertEquals(1f / 0.75f, v, 1e-6f);
+                    kept++;
+                }
+            }
+            // 65,536 draws: the kept fraction's standard deviation is 0.0017.
+            assertEquals(0.75, (double) kept / mask.length, 0.01, "kept fraction");
+            float[] rows23 = LoraDropout.mask(m.zeros(new Shape(2, 64, 256)), 0.25, 99, 3, 2, 2).toFloatArray();
+            assertArrayEquals(java.util.Arrays.copyOfRange(mask, 2 * 64 * 256, 4 * 64 * 256), rows23);
+            float[] otherLayer = LoraDropout.mask(x, 0.25, 99, 4, 2, 0).toFloatArray();
+            float[] otherTarget = LoraDropout.mask(x, 0.25, 99, 3, 3, 0).toFloatArray();
+            double agreeLayer = 0;
+            double agreeTarget = 0;
+            for (int i = 0; i < mask.length; i++) {
+                agreeLayer += (mask[i] == 0) == (otherLayer[i] == 0) ? 1 : 0;
+                agreeTarget += (mask[i] == 0) == (otherTarget[i] == 0) ? 1 : 0;
+            }
+            // Independent masks agree on 0.75^2 + 0.25^2 = 62.5% of the values.
+            assertEquals(0.625, agreeLayer / mask.length, 0.01, "another layer's mask is independent");
+            assertEquals(0.625, agreeTarget / mask.length, 0.01, "another projection's mask is independent");
+            // Neighbouring values are independent too: adjacent features agree as often as independent draws.
+            double agreeNext = 0;
+            for (int i = 0; i + 1 < mask.length; i++) {
+                agreeNext += (mask[i] == 0) == (mask[i + 1] == 0) ? 1 : 0;
+            }
+            assertEquals(0.625, agreeNext / (mask.length - 1), 0.01, "adjacent features");
+        }
+    }
 }

@@ -95,15 +95,40 @@ class ChunkedHeadTest {
         });
     }
 
+    /** The same with the blocks recomputed one sequence at a time (rows of a padded batch of three). */
+    @TestFactory
+    Stream<DynamicTest> recomputedOneSequenceAtATimeGivesThePlainGradients() {
+        return perFixture(dir -> {
+            try (HfDecoder plain = HfDecoder.load(dir, Device.cpu(), true);
+                 HfDecoder chunked = HfDecoder.load(dir, Device.cpu(), true)) {
+                chunked.recomputeBytes(1);
+                compareGradients(plain, chunked, 4, true);
+            }
+        });
+    }
+
     @TestFactory
     Stream<DynamicTest> loraGradientsEqualThePlainPathWithAFrozenHead() {
-        return perFixture(dir -> {
+        return perFixture(dir -> loraGradients(dir, 0.0));
+    }
+
+    /**
+     * With adapter dropout, inside the same dropout(seed) scope: the checkpointed backward, recomputing one sequence
+     * at a time, draws the forward's masks again (they depend on the global row), so it matches plain autograd.
+     */
+    @TestFactory
+    Stream<DynamicTest> loraDropoutMasksAreRedrawnExactlyByTheRecomputation() {
+        return perFixture(dir -> loraGradients(dir, 0.2));
+    }
+
+    private static void loraGradients(Path dir, double dropout) {
+        {
             HfConfig config = HfConfig.read(dir);
             Map<String, float[]> w;
             try (HfDecoder base = HfDecoder.load(dir, Device.cpu(), false)) {
                 w = base.parameterValues();
             }
-            LoraSpec lora = new LoraSpec(4, 8, LoraSpec.TARGETS);
+            LoraSpec lora = new LoraSpec(4, 8, dropout, LoraSpec.TARGETS);
             Map<String, float[]> adapters = new LinkedHashMap<>();
             SplittableRandom r = new SplittableRandom(2);
             lora.shapes(config).forEach((k, s) -> {
@@ -115,9 +140,16 @@ class ChunkedHeadTest {
             });
             try (HfDecoder plain = HfDecoder.withAdapters(config, w, lora, adapters, 0, Device.cpu(), true, 32);
                  HfDecoder chunked = HfDecoder.withAdapters(config, w, lora, adapters, 0, Device.cpu(), true, 32)) {
-                compareGradients(plain, chunked, 3, true);
+                if (dropout == 0) {
+                    compareGradients(plain, chunked, 3, true);
+                } else {
+                    chunked.recomputeBytes(1);
+                    try (Policy.Dropout a = plain.dropout(5); Policy.Dropout b = chunked.dropout(5)) {
+                        compareGradients(plain, chunked, 3, true);
+                    }
+                }
             }
-        });
+        }
     }
 
     /** Loss sum_t w_t log p_t with fixed random w: plain autograd against the chunked head's hand-written backward. */
@@ -138,7 +170,8 @@ class ChunkedHeadTest {
                 NDArray lp = ChunkedHead.scores(head, b[0], chunk).logProbs();
                 lp.setRequiresGradient(true);
                 gc.backward(lp.mul(wt).sum());
-                ChunkedHead.backward(gc, head, b[0], lp.getGradient(), chunk);
+                // Slices of 7 vocabulary rows (none divides the fixtures' vocabularies) for the plain head, one slice when recomputing.
+                ChunkedHead.backward(gc, head, b[0], lp.getGradient(), chunk, recompute ? 0 : 7);
             }
             int compared = 0;
             for (Map.Entry<String, NDArray> e : plain.parameters().entrySet()) {

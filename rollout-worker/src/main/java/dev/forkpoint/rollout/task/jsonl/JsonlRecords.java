@@ -131,8 +131,16 @@ public final class JsonlRecords {
     }
 
     private static List<ChatMessage> messages(JsonNode node, String at) {
+        return messages(node, "task.path", "messages", at);
+    }
+
+    /**
+     * A conversation {@code [{"role": ..., "content": ...}, ...]} from {@code node}, the JSON field {@code name} of the
+     * record at {@code at}; a bad one is a {@link TaskConfigException} on config key {@code key}.
+     */
+    public static List<ChatMessage> messages(JsonNode node, String key, String name, String at) {
         if (!node.isArray() || node.isEmpty()) {
-            throw new TaskConfigException("task.path", at + ": field \"messages\" must be a non-empty list of "
+            throw new TaskConfigException(key, at + ": field \"" + name + "\" must be a non-empty list of "
                     + "{\"role\": ..., \"content\": ...}");
         }
         List<ChatMessage> out = new ArrayList<>();
@@ -142,7 +150,7 @@ public final class JsonlRecords {
             JsonNode content = m.get("content");
             if (!m.isObject() || role == null || !role.isString() || role.stringValue().isBlank()
                     || content == null || !content.isString()) {
-                throw new TaskConfigException("task.path", at + ": messages[" + i + "] must be {\"role\": string, "
+                throw new TaskConfigException(key, at + ": " + name + "[" + i + "] must be {\"role\": string, "
                         + "\"content\": string}");
             }
             out.add(new ChatMessage(role.stringValue(), content.stringValue()));
