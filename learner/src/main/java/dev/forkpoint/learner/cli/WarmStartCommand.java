@@ -51,6 +51,7 @@ public final class WarmStartCommand implements Command {
               --eval-limit N         held-out problems per evaluation (default: all of the task's)
               --max-new-tokens N     longest generated answer (default %d)
               --train-pool N         distinct train problems cycled through, 0 = all (default 0)
+              --data FILE            JSONL prompt/completion pairs to train on instead of the worked solutions
               --layers N --heads N --d-model N --context N --mlp-ratio N
                                      model shape (default 4, 4, 128, 64, 4)
               --device auto|cpu|gpu  (default cpu)
@@ -119,7 +120,7 @@ public final class WarmStartCommand implements Command {
         }
         Map<String, String> recipeFlags = new LinkedHashMap<>();
         for (String k : new String[] {"steps", "batch", "lr", "warmup", "weight-decay", "grad-clip", "seed", "minutes",
-                "eval-every", "eval-limit", "max-new-tokens", "train-pool"}) {
+                "eval-every", "eval-limit", "max-new-tokens", "train-pool", "data"}) {
             if (flags.containsKey(k)) {
                 recipeFlags.put(k, flags.remove(k));
             }
@@ -136,7 +137,8 @@ public final class WarmStartCommand implements Command {
                 doubleFlag(recipeFlags, "grad-clip", d.maxGradNorm()),
                 intFlag(recipeFlags, "eval-every", d.evalEvery()), intFlag(recipeFlags, "eval-limit", d.evalLimit()),
                 intFlag(recipeFlags, "max-new-tokens", d.maxNewTokens()),
-                longFlag(recipeFlags, "train-pool", d.trainPool()), doubleFlag(recipeFlags, "minutes", d.minutes()));
+                longFlag(recipeFlags, "train-pool", d.trainPool()), doubleFlag(recipeFlags, "minutes", d.minutes()),
+                recipeFlags.containsKey("data") ? Path.of(recipeFlags.get("data")) : null);
 
         Device dev = DeviceSelection.resolve(device);
         out.println("warm start: " + config);

@@ -293,9 +293,10 @@ public final class RlRun implements TrainingSession {
                 policy instanceof DecoderTransformer d ? d.config() : null, config.seed(),
                 w.steps(), w.batchSize(), w.learningRate(), w.warmupSteps(), 0.01, 1.0,
                 w.steps() >= 10 ? w.steps() / 5 : 0, config.training().evalSize(), config.sampling().maxNewTokens(),
-                0L, 0.0);
-        log.info("warm start: {} supervised steps on the worked solutions of {} (batch {}, lr {}), then RL",
-                w.steps(), config.task(), w.batchSize(), w.learningRate());
+                0L, 0.0, w.data() == null ? null : Path.of(w.data()));
+        log.info("warm start: {} supervised steps on {} (batch {}, lr {}), then RL", w.steps(),
+                w.data() == null ? "the worked solutions of " + config.task() : "the pairs of " + w.data(),
+                w.batchSize(), w.learningRate());
         WarmStartResult r = new WarmStart(recipe, tokenizer).train(policy, p -> log.info("warm start {}", p.line()));
         log.info(String.format(Locale.ROOT, "warm start done: %d steps in %.1f s, greedy eval accuracy %.3f"
                         + " -> %.3f on %d held-out problems, %d skipped steps; RL starts with a fresh optimiser",

@@ -10,6 +10,7 @@ import dev.forkpoint.learner.optim.AdamW;
 import dev.forkpoint.learner.optim.OptimizerStep;
 import dev.forkpoint.rollout.policy.DecoderTransformer;
 import dev.forkpoint.rollout.policy.Policy;
+import dev.forkpoint.learner.loop.SeedStreams;
 import dev.forkpoint.rollout.task.Problem;
 import dev.forkpoint.rollout.task.Split;
 import dev.forkpoint.rollout.task.Task;
@@ -26,7 +27,8 @@ import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Supervised fine-tuning of the built-in policy on a task's worked solutions: next-token
+ * Supervised fine-tuning of a policy on a task's worked solutions (or on prompt/completion pairs,
+ * {@link PromptCompletionData}): next-token
  * cross-entropy on {@code bos + prompt + workedSolution + eos} with the loss on the response and eos only
  * ({@link SupervisedBatch}), one gradient collector per step, global-norm clipping, AdamW with warm-up. Greedy
  * accuracy on the EVAL split is measured at step 0, every {@code evalEvery} steps and at the end.
@@ -40,6 +42,8 @@ public final class WarmStart {
     private final WarmStartConfig config;
     private final Task task;
     private final Tokenizer tokenizer;
+    /** The pairs of {@code config.data()}, or null to train on the task's worked solutions. */
+    private final List<PromptCompletionData.Pair> pairs;
 
     public WarmStart(WarmStartConfig config, Tokenizer tokenizer) {
         if (config.model() != null && tokenizer.vocabSize() > config.model().vocabSize()) {
@@ -49,6 +53,7 @@ public final class WarmStart {
         this.config = config;
         this.task = Tasks.create(config.task());
         this.tokenizer = tokenizer;
+        this.pairs = config.data() == null ? null : PromptCompletionData.read(config.data());
     }
 
     public Task task() {
@@ -81,7 +86,7 @@ public final class WarmStart {
         AdamW.Config optim = new AdamW.Config(config.learningRate(), 0.9, 0.999, 1e-8, config.weightDecay(),
                 config.warmupSteps());
         GreedyEvaluation evaluation = new GreedyEvaluation(task, tokenizer, config.maxNewTokens(), 256);
-        TrainCursor cursor = new TrainCursor(config.seed(), config.trainPool(), 0);
+        TrainCursor cursor = new TrainCursor(config.seed(), pairs == null ? config.trainPool() : pairs.size(), 0);
         long start = System.nanoTime();
         long deadline = config.minutes() > 0 ? start + (long) (config.minutes() * 60e9) : Long.MAX_VALUE;
         List<WarmStartResult.Point> curve = new ArrayList<>();
@@ -110,6 +115,8 @@ public final class WarmStart {
                 long t0 = System.nanoTime();
                 AdamW.zeroGradients(params);
                 try (NDManager sub = base.newSubManager();
+                     Policy.Dropout dropout = policy.dropout(SeedStreams.seed(config.seed(), SeedStreams.DROPOUT,
+                             step + 1, -1));
                      GradientCollector collector = Engine.getEngine("PyTorch").newGradientCollector()) {
                     loss = batch.backward(policy, sub, collector);
                 }
@@ -175,6 +182,9 @@ public final class WarmStart {
         recipe.put("maxGradNorm", config.maxGradNorm());
         recipe.put("trainPool", config.trainPool());
         recipe.put("minutes", config.minutes());
+        if (config.data() != null) {
+            recipe.put("data", config.data().toString());
+        }
         meta.put("warmStart.recipe", JSON.writeValueAsString(recipe));
         meta.put("warmStart.steps", Long.toString(result.steps()));
         meta.put("warmStart.evalAccuracy", Double.toString(result.evalAccuracy()));
@@ -195,6 +205,17 @@ public final class WarmStart {
         long[] indices = cursor.next(config.batchSize());
         List<SupervisedExample> examples = new ArrayList<>(indices.length);
         for (long i : indices) {
+            if (pairs != null) {
+                PromptCompletionData.Pair pair = pairs.get((int) i);
+                SupervisedExample e = pair.example(tokenizer);
+                if (e.length() > contextLength) {
+                    throw new IllegalArgumentException("model.contextLength = " + contextLength + ": "
+                            + PromptCompletionData.KEY + " line " + pair.line() + " needs " + e.length()
+                            + " positions (prompt + completion + eos)");
+                }
+                examples.add(e);
+                continue;
+            }
             Problem p = task.problem(Split.TRAIN, i);
             SupervisedExample e = SupervisedExample.of(task, p, tokenizer);
             if (e.length() > contextLength) {

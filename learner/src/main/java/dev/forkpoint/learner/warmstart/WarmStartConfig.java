@@ -2,6 +2,7 @@ package dev.forkpoint.learner.warmstart;
 
 import dev.forkpoint.rollout.policy.ModelConfig;
 import dev.forkpoint.rollout.task.TaskConfig;
+import java.nio.file.Path;
 import java.util.Objects;
 
 /**
@@ -23,10 +24,13 @@ import java.util.Objects;
  * @param maxNewTokens longest greedy response at evaluation
  * @param trainPool    distinct train problems used, 0 = a fresh stream (a small pool overfits, for tests)
  * @param minutes      wall-clock budget for training in minutes, 0 = none; evaluation time counts too
+ * @param data         a JSONL file of prompt/completion pairs ({@link PromptCompletionData}) to train on instead of
+ *                     the task's worked solutions; null = the worked solutions
  */
 public record WarmStartConfig(TaskConfig task, ModelConfig model, long seed, int steps, int batchSize,
                               double learningRate, int warmupSteps, double weightDecay, double maxGradNorm,
-                              int evalEvery, int evalLimit, int maxNewTokens, long trainPool, double minutes) {
+                              int evalEvery, int evalLimit, int maxNewTokens, long trainPool, double minutes,
+                              Path data) {
 
     public WarmStartConfig {
         Objects.requireNonNull(task, "warmStart.task: required");
@@ -49,13 +53,13 @@ public record WarmStartConfig(TaskConfig task, ModelConfig model, long seed, int
      */
     public static WarmStartConfig defaults(TaskConfig task, ModelConfig model) {
         return new WarmStartConfig(task, model, 1L, 3000, 64, 1e-3, 100, 0.01, 1.0, 250, Integer.MAX_VALUE, 32,
-                0L, 0.0);
+                0L, 0.0, null);
     }
 
     /** This recipe for another model shape. */
     public WarmStartConfig withModel(ModelConfig other) {
         return new WarmStartConfig(task, other, seed, steps, batchSize, learningRate, warmupSteps, weightDecay,
-                maxGradNorm, evalEvery, evalLimit, maxNewTokens, trainPool, minutes);
+                maxGradNorm, evalEvery, evalLimit, maxNewTokens, trainPool, minutes, data);
     }
 
     private static void require(boolean ok, String field, Object value, String rule) {

@@ -121,6 +121,10 @@ class RunSpecTest {
         assertEquals("model.warmStart.steps", only("model: {checkpoint: base.fpckpt, warmStart: {steps: 5}}\n")
                 .field());
         assertEquals("training.warmupSteps", only("training: {steps: 5, warmupSteps: 6}\n").field());
+        FieldError data = only("model: {warmStart: {steps: 5, data: /nonexistent/pairs.jsonl}}\n");
+        assertEquals("model.warmStart.data", data.field());
+        assertEquals("model.warmStart.data = \"/nonexistent/pairs.jsonl\": file not found", data.message());
+        assertEquals("model.warmStart.data", only("model: {warmStart: {data: /nonexistent/pairs.jsonl}}\n").field());
     }
 
     @Test
@@ -165,6 +169,10 @@ class RunSpecTest {
                     && !Path.of(path).isAbsolute()) {
                 ((Map<String, Object>) m).put("path", root.resolve(path).toString());
             }
+        }
+        if (document.get("model") instanceof Map<?, ?> model && model.get("warmStart") instanceof Map<?, ?> w
+                && w.get("data") instanceof String data && !Path.of(data).isAbsolute()) {
+            ((Map<String, Object>) w).put("data", root.resolve(data).toString());
         }
         return document;
     }

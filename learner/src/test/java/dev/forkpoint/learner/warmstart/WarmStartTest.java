@@ -31,7 +31,7 @@ class WarmStartTest {
 
     /** A tiny recipe that overfits 8 train problems: 8 per batch, every batch the same 8. */
     static WarmStartConfig overfit(int steps) {
-        return new WarmStartConfig(TASK, TINY, 7L, steps, 8, 3e-3, 10, 0.0, 1.0, 0, 16, 16, 8L, 0.0);
+        return new WarmStartConfig(TASK, TINY, 7L, steps, 8, 3e-3, 10, 0.0, 1.0, 0, 16, 16, 8L, 0.0, null);
     }
 
     @Test
@@ -89,7 +89,7 @@ class WarmStartTest {
     void aTimeBudgetStopsEarlyAndStillEvaluatesTheFinalPolicy() {
         WarmStartConfig c = overfit(1_000_000);
         WarmStartConfig budget = new WarmStartConfig(c.task(), c.model(), c.seed(), c.steps(), c.batchSize(),
-                c.learningRate(), c.warmupSteps(), c.weightDecay(), c.maxGradNorm(), 0, 4, 8, 8L, 0.05);
+                c.learningRate(), c.warmupSteps(), c.weightDecay(), c.maxGradNorm(), 0, 4, 8, 8L, 0.05, null);
         try (DecoderTransformer policy = DecoderTransformer.initialize(TINY, 7L, Device.cpu())) {
             WarmStartResult r = new WarmStart(budget, TOK).train(policy, p -> { });
             assertTrue(r.stoppedByBudget());
@@ -102,7 +102,7 @@ class WarmStartTest {
     void sequencesLongerThanTheContextAreRejectedByName() {
         // 16 positions hold every eval prompt (bos + at most 13 characters) but not prompt + solution + eos.
         ModelConfig small = new ModelConfig(TOK.vocabSize(), 1, 2, 32, 16, 4);
-        WarmStartConfig c = new WarmStartConfig(TASK, small, 7L, 5, 4, 1e-3, 0, 0.0, 1.0, 0, 4, 4, 0L, 0.0);
+        WarmStartConfig c = new WarmStartConfig(TASK, small, 7L, 5, 4, 1e-3, 0, 0.0, 1.0, 0, 4, 4, 0L, 0.0, null);
         try (DecoderTransformer policy = DecoderTransformer.initialize(small, 7L, Device.cpu())) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                     () -> new WarmStart(c, TOK).train(policy, p -> { }));
@@ -132,9 +132,9 @@ class WarmStartTest {
     @Test
     void invalidRecipesNameTheField() {
         assertEquals("warmStart.batchSize = 0: must be at least 1", assertThrows(IllegalArgumentException.class,
-                () -> new WarmStartConfig(TASK, TINY, 1, 10, 0, 1e-3, 0, 0, 1, 0, 4, 4, 0, 0)).getMessage());
+                () -> new WarmStartConfig(TASK, TINY, 1, 10, 0, 1e-3, 0, 0, 1, 0, 4, 4, 0, 0, null)).getMessage());
         assertEquals("warmStart.learningRate = -1.0: must be > 0", assertThrows(IllegalArgumentException.class,
-                () -> new WarmStartConfig(TASK, TINY, 1, 10, 4, -1, 0, 0, 1, 0, 4, 4, 0, 0)).getMessage());
+                () -> new WarmStartConfig(TASK, TINY, 1, 10, 4, -1, 0, 0, 1, 0, 4, 4, 0, 0, null)).getMessage());
         ModelConfig narrow = new ModelConfig(50, 1, 2, 32, 32, 4);
         assertEquals("model.vocabSize = 50: the tokenizer has 99 ids", assertThrows(IllegalArgumentException.class,
                 () -> new WarmStart(overfit(1).withModel(narrow), TOK)).getMessage());
