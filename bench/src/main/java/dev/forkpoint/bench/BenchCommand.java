@@ -46,7 +46,7 @@ public final class BenchCommand implements Command {
                 + "(full, LoRA), the update's memory chunked vs plain -> bench/results/hf-policy.json",
                 "[--shape smollm2-135m|qwen2.5-0.5b | --model DIR] [--sample-batch 32] [--prompt 64] [--new-tokens 64] "
                 + "[--update-sequences 8] [--update-tokens 128] [--memory-shape qwen2.5-0.5b] [--memory-sequences 8] "
-                + "[--memory-tokens 128,512] "
+                + "[--memory-tokens 128,512] [--memory-paths chunked,plain] "
                 + "[--reps 2] [--parts sampling,update,lora,memory] [--out bench/results/hf-policy.json]",
                 HfPolicyBenchmark::main));
         BENCHMARKS.put("random-model", new Benchmark("a Hugging Face model directory of a real shape with random "

@@ -59,8 +59,8 @@ public final class HfPolicyBenchmark {
 
     public static void main(String[] args) throws Exception {
         CommandLine line = CommandLine.parse(args, Set.of("shape", "model", "out", "sample-batch", "prompt", "new-tokens",
-                "update-sequences", "update-tokens", "memory-sequences", "memory-tokens", "memory-shape", "reps",
-                "parts", "child-memory"), Set.of(), Set.of());
+                "update-sequences", "update-tokens", "memory-sequences", "memory-tokens", "memory-shape", "memory-paths",
+                "reps", "parts", "child-memory"), Set.of(), Set.of());
         if (line.has("child-memory")) {
             childMemory(Path.of(line.get("model", null)), line.get("child-memory", null),
                     line.intValue("memory-sequences", 8), line.intValue("memory-tokens", 512));
@@ -77,6 +77,10 @@ public final class HfPolicyBenchmark {
         List<Integer> memoryTokens = Arrays.stream(line.get("memory-tokens", "128,512").split(","))
                 .map(String::trim).map(Integer::parseInt).toList();
         String memoryShape = line.get("memory-shape", "qwen2.5-0.5b");
+        List<String> memoryPaths = List.of(line.get("memory-paths", "chunked,plain").split(","));
+        if (!List.of("chunked", "plain").containsAll(memoryPaths)) {
+            throw new IllegalArgumentException("--memory-paths " + memoryPaths + ": chunked and/or plain");
+        }
         int reps = line.intValue("reps", 2);
         List<String> parts = List.of(line.get("parts", "sampling,update,lora,memory").split(","));
 
@@ -131,7 +135,7 @@ public final class HfPolicyBenchmark {
                         + "before it. chunked = the defaults (chunked head, gradient checkpointing); plain = "
                         + "logitChunkTokens 0, gradientCheckpointing false");
                 for (int tokens : memoryTokens) {
-                    memory.set(memorySeqs + "x" + tokens, memory(memoryDir, memorySeqs, tokens));
+                    memory.set(memorySeqs + "x" + tokens, memory(memoryDir, memorySeqs, tokens, memoryPaths));
                 }
             }
             if (parts.contains("sampling")) {
@@ -224,14 +228,15 @@ public final class HfPolicyBenchmark {
      * first update freed would hide a second one's), with glibc's mmap threshold fixed at 64 KiB so that a freed
      * tensor leaves the resident set instead of staying in malloc's heap.
      */
-    private static ObjectNode memory(Path dir, int seqs, int tokens) throws Exception {
+    private static ObjectNode memory(Path dir, int seqs, int tokens, List<String> paths) throws Exception {
         ObjectNode r = JSON.createObjectNode();
         r.put("sequences", seqs);
         r.put("tokens_per_sequence", tokens);
-        for (String path : List.of("chunked", "plain")) {
+        for (String path : paths) {
             r.set(path, child(dir, path, seqs, tokens));
         }
-        if (r.get("chunked").has("update_extra_gib") && r.get("plain").has("update_extra_gib")) {
+        if (r.has("chunked") && r.has("plain") && r.get("chunked").has("update_extra_gib")
+                && r.get("plain").has("update_extra_gib")) {
             double c = r.get("chunked").get("update_extra_gib").asDouble();
             double p = r.get("plain").get("update_extra_gib").asDouble();
             r.put("chunked_over_plain", round(c / p));
@@ -295,8 +300,12 @@ public final class HfPolicyBenchmark {
                 System.gc();
                 double before = residentGib();
                 boolean reset = resetPeak();
+                PeakTrace trace = System.getenv("FORKPOINT_PEAK_TRACE") != null ? PeakTrace.start() : null;
                 double seconds = measured.run(1);
                 double peak = peakGib();
+                if (trace != null) {
+                    o.put("peak_trace", trace.stop());
+                }
                 o.put("seconds", round(seconds));
                 o.put("rss_before_gib", round(before));
                 o.put("rss_after_gib", round(residentGib()));
@@ -307,6 +316,60 @@ public final class HfPolicyBenchmark {
             }
         }
         System.out.println("MEMORY " + o);
+    }
+
+    /**
+     * Where the resident set peaks (FORKPOINT_PEAK_TRACE set): a thread samples VmRSS every 10 ms and keeps the
+     * measuring thread's Forkpoint stack frames at the highest sample.
+     */
+    private static final class PeakTrace {
+        private final Thread target = Thread.currentThread();
+        private final Thread sampler;
+        private volatile boolean running = true;
+        private double max;
+        private String where = "";
+
+        private PeakTrace() {
+            sampler = new Thread(() -> {
+                while (running) {
+                    double rss = residentGib();
+                    if (rss > max) {
+                        max = rss;
+                        StringBuilder b = new StringBuilder(String.format(java.util.Locale.ROOT, "%.3f GiB at ", rss));
+                        int n = 0;
+                        for (StackTraceElement e : target.getStackTrace()) {
+                            if (e.getClassName().startsWith("dev.forkpoint") && n++ < 8) {
+                                b.append(e.getClassName().replaceAll(".*\\.", "")).append('.')
+                                        .append(e.getMethodName()).append(':').append(e.getLineNumber()).append(" < ");
+                            }
+                        }
+                        where = b.toString();
+                    }
+                    try {
+                        Thread.sleep(10);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            });
+            sampler.setDaemon(true);
+        }
+
+        static PeakTrace start() {
+            PeakTrace t = new PeakTrace();
+            t.sampler.start();
+            return t;
+        }
+
+        String stop() {
+            running = false;
+            try {
+                sampler.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return where;
+        }
     }
 
     /** A model, its optimiser and a synthetic rollout batch whose old log-probabilities come from the model itself. */
