@@ -65,12 +65,23 @@ public final class RolloutWorker {
      */
     public RolloutBatch rollout(long cursor, int prompts, int groupSize, SamplingConfig sampling,
                                 TemperatureRule temperature, NDManager manager) {
-        if (prompts < 1 || groupSize < 1) {
+        return rolloutShard(cursor, 0, prompts, groupSize, sampling, temperature, manager);
+    }
+
+    /**
+     * Prompt groups {@code firstPrompt .. firstPrompt + prompts - 1} of the rollout at {@code cursor}: the train
+     * problems at {@code cursor + firstPrompt, ...}, their rows sampled with the noise those rows draw in the whole
+     * rollout. Groups are numbered from 0 within the shard; {@link RolloutBatch#concat} joins shards in order.
+     */
+    public RolloutBatch rolloutShard(long cursor, int firstPrompt, int prompts, int groupSize, SamplingConfig sampling,
+                                     TemperatureRule temperature, NDManager manager) {
+        if (prompts < 1 || groupSize < 1 || firstPrompt < 0) {
             throw new IllegalArgumentException("rollout: promptsPerStep = " + prompts + " and groupSize = " + groupSize
-                    + " must both be >= 1");
+                    + " must both be >= 1 (first prompt " + firstPrompt + ")");
         }
-        List<Problem> problems = task.problems(Split.TRAIN, cursor, prompts);
-        return sample(problems, encode(problems), groupSize, sampling, temperature, manager);
+        List<Problem> problems = task.problems(Split.TRAIN, cursor + firstPrompt, prompts);
+        return sample(problems, encode(problems), groupSize, sampling, temperature, manager,
+                (long) firstPrompt * groupSize);
     }
 
     /**
@@ -101,7 +112,7 @@ public final class RolloutWorker {
             }
             SamplingConfig chunkConfig = config.withSeed(config.seed() + from)
                     .withMaxNewTokens(Math.min(config.maxNewTokens(), room));
-            RolloutBatch b = sample(problems, prompts, 1, chunkConfig, rule, manager);
+            RolloutBatch b = sample(problems, prompts, 1, chunkConfig, rule, manager, 0);
             for (int i = 0; i < b.size(); i++) {
                 correct += b.correct()[i] ? 1 : 0;
                 score += b.scores()[i];
@@ -127,7 +138,7 @@ public final class RolloutWorker {
 
     /** @param problemPrompts the prompt ids of each problem, as {@link #encode} gives them */
     private RolloutBatch sample(List<Problem> problems, int[][] problemPrompts, int groupSize,
-                                SamplingConfig sampling, TemperatureRule temperature, NDManager manager) {
+                                SamplingConfig sampling, TemperatureRule temperature, NDManager manager, long firstRow) {
         int n = problems.size() * groupSize;
         int[][] promptIds = new int[n][];
         int[] groups = new int[n];
@@ -141,7 +152,7 @@ public final class RolloutWorker {
                 ids[i] = problems.get(g).id();
             }
         }
-        SampleBatch s = sampler.generate(promptIds, sampling, temperature, manager);
+        SampleBatch s = sampler.generate(promptIds, sampling, temperature, manager, firstRow);
         double[] scores = new double[n];
         boolean[] correct = new boolean[n];
         for (int i = 0; i < n; i++) {

@@ -24,7 +24,18 @@ public final class BatchSampler {
      */
     public SampleBatch generate(int[][] prompts, SamplingConfig config, TemperatureRule temperature,
                                 NDManager manager) {
-        try (Decoding decoding = start(prompts, config, temperature, manager)) {
+        return generate(prompts, config, temperature, manager, 0);
+    }
+
+    /**
+     * Generates rows {@code firstRow, firstRow + 1, ...} of the generation seeded {@code config.seed()}: each row
+     * draws the sampling noise it draws in the whole generation, so shards of a generation, sampled apart (on
+     * other machines), give the whole one's samples wherever the policy's logits of a row do not depend on its
+     * batch.
+     */
+    public SampleBatch generate(int[][] prompts, SamplingConfig config, TemperatureRule temperature,
+                                NDManager manager, long firstRow) {
+        try (Decoding decoding = new Decoding(policy, prompts, config, temperature, manager, firstRow)) {
             while (!decoding.isFinished()) {
                 decoding.step();
             }
@@ -34,6 +45,6 @@ public final class BatchSampler {
 
     /** A generation advanced one token per {@link Decoding#step()}; the caller closes it. */
     public Decoding start(int[][] prompts, SamplingConfig config, TemperatureRule temperature, NDManager manager) {
-        return new Decoding(policy, prompts, config, temperature, manager);
+        return new Decoding(policy, prompts, config, temperature, manager, 0);
     }
 }

@@ -51,7 +51,9 @@ public final class Decoding implements AutoCloseable {
     private final KvCache cache;
     private final GumbelNoise noise;
 
-    Decoding(Policy policy, int[][] prompts, SamplingConfig config, TemperatureRule temperature, NDManager parent) {
+    /** @param firstRow the generation row of {@code prompts[0]}, which the sampling noise depends on */
+    Decoding(Policy policy, int[][] prompts, SamplingConfig config, TemperatureRule temperature, NDManager parent,
+             long firstRow) {
         this.policy = policy;
         this.config = config;
         this.temperature = temperature;
@@ -89,7 +91,7 @@ public final class Decoding implements AutoCloseable {
         this.manager = parent.newSubManager(policy.device());
         // The last sampled token is never fed back, so the cache needs one position less than the grid.
         this.cache = config.useKvCache() ? policy.newCache(manager, batch, width - 1) : null;
-        this.noise = new GumbelNoise(config.seed());
+        this.noise = new GumbelNoise(config.seed(), firstRow);
     }
 
     private static void validate(int[][] prompts, SamplingConfig config, int vocab, int contextLength) {

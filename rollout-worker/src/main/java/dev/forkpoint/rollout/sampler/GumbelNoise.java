@@ -12,7 +12,8 @@ import java.util.SplittableRandom;
  * seed gives the same noise whatever thread samples and whatever else the process samples meanwhile.
  * Row {@code i} has its own stream (the i-th split of the seed's generator), so a row's noise does not
  * depend on how many rows the batch has: a prompt sampled alone or as row 0 of a larger, padded batch
- * gets the same samples.
+ * gets the same samples, and rows sampled as a shard starting at row {@code firstRow} get the noise of those rows
+ * of the whole generation.
  */
 final class GumbelNoise {
 
@@ -23,7 +24,22 @@ final class GumbelNoise {
     private float[] uniforms = new float[0];
 
     GumbelNoise(long seed) {
+        this(seed, 0);
+    }
+
+    /**
+     * Noise for rows {@code firstRow, firstRow + 1, ...} of the generation seeded {@code seed}: a shard of a larger
+     * generation draws exactly the noise its rows get in the whole one (the first {@code firstRow} splits are
+     * skipped).
+     */
+    GumbelNoise(long seed, long firstRow) {
+        if (firstRow < 0) {
+            throw new IllegalArgumentException("firstRow = " + firstRow + ": must be >= 0");
+        }
         this.root = new SplittableRandom(seed);
+        for (long i = 0; i < firstRow; i++) {
+            root.split();
+        }
     }
 
     /** Noise {@code (rows, vocab)} float32 on {@code manager}; one transfer to the device. */

@@ -64,6 +64,32 @@ class BatchSamplerTest {
         assertEquals(12L * PROMPTS.length, out.generatedTokens());
     }
 
+    /**
+     * Shards of a generation, sampled apart with their first row given, are the whole generation's rows (this
+     * policy's logits of a row do not depend on its batch); without the offset a shard draws other noise.
+     */
+    @Test
+    void shardsSampledApartAreTheWholeGenerationsRows() {
+        SamplingConfig config = new SamplingConfig(20, new int[] {EOS}, PAD, 0.9, 77L, true);
+        BatchSampler sampler = new BatchSampler(policy);
+        SampleBatch whole = sampler.generate(PROMPTS, config, new FixedTemperature(1.3), manager);
+        SampleBatch first = sampler.generate(Arrays.copyOfRange(PROMPTS, 0, 1), config, new FixedTemperature(1.3),
+                manager, 0);
+        SampleBatch rest = sampler.generate(Arrays.copyOfRange(PROMPTS, 1, 4), config, new FixedTemperature(1.3),
+                manager, 1);
+        SampleBatch unshifted = sampler.generate(Arrays.copyOfRange(PROMPTS, 1, 4), config,
+                new FixedTemperature(1.3), manager, 0);
+        assertArrayEquals(whole.tokens()[0], first.tokens()[0]);
+        assertArrayEquals(whole.logProbs()[0], first.logProbs()[0]);
+        for (int i = 1; i < PROMPTS.length; i++) {
+            assertArrayEquals(whole.tokens()[i], rest.tokens()[i - 1], "row " + i);
+            assertArrayEquals(whole.logProbs()[i], rest.logProbs()[i - 1], "row " + i);
+            assertArrayEquals(whole.entropies()[i], rest.entropies()[i - 1], "row " + i);
+        }
+        assertFalse(Arrays.deepEquals(Arrays.copyOfRange(whole.tokens(), 1, 4), unshifted.tokens()),
+                "a shard without its first row draws the noise of other rows");
+    }
+
     @Test
     void sameSeedSameSamplesAndCachedEqualsUncached() {
         SamplingConfig config = new SamplingConfig(20, new int[] {EOS}, PAD, 0.9, 77L, true);
