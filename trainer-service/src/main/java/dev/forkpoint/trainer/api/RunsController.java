@@ -7,6 +7,7 @@ import dev.forkpoint.trainer.runs.Run;
 import dev.forkpoint.trainer.runs.RunRepository;
 import dev.forkpoint.trainer.runs.RunService;
 import dev.forkpoint.trainer.runs.RunStatus;
+import dev.forkpoint.learner.run.StepDownsampling;
 import dev.forkpoint.learner.run.StepRecord;
 import dev.forkpoint.rollout.hf.HfExport;
 import dev.forkpoint.rollout.safetensors.DType;
@@ -34,6 +35,9 @@ import java.util.Map;
 @RestController
 @RequestMapping("/api/v1/runs")
 class RunsController {
+
+    /** The most records {@code maxPoints} may ask of {@code /metrics}. */
+    static final int MAX_POINTS = 10_000;
 
     private final RunService runs;
     private final CheckpointRepository checkpoints;
@@ -117,17 +121,26 @@ class RunsController {
         return ResponseEntity.accepted().body(view(runs.resume(id)));
     }
 
-    /** Per-step metrics with {@code from <= step <= to}. */
+    /**
+     * Per-step metrics with {@code from <= step <= to}; with {@code maxPoints}, at most that many records, each the
+     * mean of consecutive steps carrying the last of them ({@link StepDownsampling}), for drawing long runs.
+     */
     @GetMapping("/{id}/metrics")
     List<StepRecord> metrics(@PathVariable long id, @RequestParam(defaultValue = "1") int from,
-                             @RequestParam(defaultValue = "2147483647") int to) {
+                             @RequestParam(defaultValue = "2147483647") int to,
+                             @RequestParam(required = false) Integer maxPoints) {
         if (from < 0) {
             throw new InvalidParameterException("from", "from = " + from + ": must be >= 0");
         }
         if (to < from) {
             throw new InvalidParameterException("to", "to = " + to + ": must be >= from = " + from);
         }
-        return runs.steps(id, from, to);
+        if (maxPoints != null && (maxPoints < 2 || maxPoints > MAX_POINTS)) {
+            throw new InvalidParameterException("maxPoints", "maxPoints = " + maxPoints + ": must be between 2 and "
+                    + MAX_POINTS);
+        }
+        List<StepRecord> steps = runs.steps(id, from, to);
+        return maxPoints == null ? steps : StepDownsampling.downsample(steps, maxPoints);
     }
 
     /** Retained checkpoints, newest first; {@code best} marks the best by evaluation accuracy. */

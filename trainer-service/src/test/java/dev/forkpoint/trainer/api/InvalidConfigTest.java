@@ -130,6 +130,10 @@ class InvalidConfigTest extends IntegrationTestBase {
         assertEquals("size", client.json(client.get("/api/v1/runs?size=0")).get("errors").get(0).get("field").asString());
         assertEquals("page", client.json(client.get("/api/v1/runs?page=-1")).get("errors").get(0).get("field").asString());
         assertEquals("to", client.json(client.get("/api/v1/runs/1/metrics?from=5&to=2")).get("errors").get(0).get("field").asString());
+        assertEquals("maxPoints", client.json(client.get("/api/v1/runs/1/metrics?maxPoints=1")).get("errors").get(0)
+                .get("field").asString());
+        assertEquals("maxPoints", client.json(client.get("/api/v1/runs/1/metrics?maxPoints=10001")).get("errors")
+                .get(0).get("field").asString());
     }
 
     private long runCount() {

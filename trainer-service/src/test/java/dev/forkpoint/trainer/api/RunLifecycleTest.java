@@ -45,6 +45,18 @@ class RunLifecycleTest extends IntegrationTestBase {
         assertEquals(2, metrics.get(0).get("step").asInt());
         assertEquals(reward3, metrics.get(1).get("reward").asDouble());
         assertTrue(metrics.get(1).get("metrics").has("u"));
+
+        // Downsampled for drawing: 5 steps in 2 buckets, steps 1-2 and 3-5, each the mean at its last step.
+        List<Double> rewards = jdbc.sql("SELECT reward FROM run_steps WHERE run_id = :id ORDER BY step")
+                .param("id", id).query(Double.class).list();
+        JsonNode drawn = client.json(client.get("/api/v1/runs/" + id + "/metrics?maxPoints=2"));
+        assertEquals(2, drawn.size(), drawn.toString());
+        assertEquals(2, drawn.get(0).get("step").asInt());
+        assertEquals(5, drawn.get(1).get("step").asInt());
+        assertEquals((rewards.get(0) + rewards.get(1)) / 2, drawn.get(0).get("reward").asDouble(), 1e-12);
+        assertEquals((rewards.get(2) + rewards.get(3) + rewards.get(4)) / 3, drawn.get(1).get("reward").asDouble(),
+                1e-12);
+        assertEquals(5, client.json(client.get("/api/v1/runs/" + id + "/metrics?maxPoints=10")).size());
     }
 
     @Test
