@@ -36,6 +36,9 @@ public final class BenchCommand implements Command {
                 + "checkpoint -> bench/results/learning-<PRESET>.json", "--checkpoint BASE.fpckpt "
                 + "[--budget steps:N|minutes:M] [--config bench/configs/learning.yaml] [--presets GRPO,DAPO,...] "
                 + "[--out bench/results]", LearningBenchmark::main));
+        BENCHMARKS.put("entropy-study", new Benchmark("a grid of (configuration, seed) runs from one warm-start "
+                + "base, resumable -> bench/results/entropy-study.json", "[--grid bench/configs/entropy-study.yaml] "
+                + "[--base-only] [--max-runs N] [--out bench/results/entropy-study.json]", EntropyStudy::main));
         BENCHMARKS.put("analytics", new Benchmark("entropy analytics' share of a real training step "
                 + "-> bench/results/analytics.json", "[--steps 3] [--warmup 1] [--out bench/results/analytics.json]",
                 AnalyticsStepBenchmark::main));
