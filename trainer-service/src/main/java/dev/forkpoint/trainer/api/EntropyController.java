@@ -34,13 +34,35 @@ class EntropyController {
         this.queries = new EntropyQueries(dataSource);
     }
 
-    /** Per-step aggregates (mean, std, percentiles, histogram, shares, covariance, ...) with from <= step <= to. */
+    /**
+     * Per-step aggregates (mean, std, percentiles, histogram, shares, covariance, ...) with from <= step <= to. With
+     * {@code maxPoints}, the rows of at most that many steps, evenly spaced from the first to the last (percentiles
+     * and histograms do not average, so these are real steps' rows, not means).
+     */
     @GetMapping("/entropy")
     List<StepAggregateRow> entropy(@PathVariable long id, @RequestParam(defaultValue = "0") long from,
                                    @RequestParam(defaultValue = "2147483647") long to,
-                                   @RequestParam(required = false) Phase phase) throws SQLException {
+                                   @RequestParam(required = false) Phase phase,
+                                   @RequestParam(required = false) Integer maxPoints) throws SQLException {
         range(id, from, to);
-        return queries.stepAggregates(id, phase, from, to);
+        if (maxPoints != null) {
+            within("maxPoints", maxPoints, 2, 10_000);
+        }
+        List<StepAggregateRow> rows = queries.stepAggregates(id, phase, from, to);
+        return maxPoints == null ? rows : evenlySpacedSteps(rows, maxPoints);
+    }
+
+    /** The rows of {@code maxPoints} steps chosen evenly (first and last included) among the rows' steps. */
+    static List<StepAggregateRow> evenlySpacedSteps(List<StepAggregateRow> rows, int maxPoints) {
+        long[] steps = rows.stream().mapToLong(r -> r.key().step()).distinct().sorted().toArray();
+        if (steps.length <= maxPoints) {
+            return rows;
+        }
+        java.util.Set<Long> chosen = new java.util.HashSet<>();
+        for (int k = 0; k < maxPoints; k++) {
+            chosen.add(steps[(int) Math.round((double) k * (steps.length - 1) / (maxPoints - 1))]);
+        }
+        return rows.stream().filter(r -> chosen.contains(r.key().step())).toList();
     }
 
     /** The {@code k} most frequent forking-token strings (H >= the step's p80) summed over the step range. */

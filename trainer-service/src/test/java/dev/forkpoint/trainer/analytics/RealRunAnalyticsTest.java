@@ -90,6 +90,13 @@ class RealRunAnalyticsTest extends IntegrationTestBase {
             assertTrue(agg.get("covariance").get("count").asLong() > 0, agg.toString());
             assertEquals(agg.get("tokenCount").asLong(), agg.get("covariance").get("count").asLong());
         }
+        // Downsampled for drawing: the rows of 2 steps, the first and the last, both phases.
+        JsonNode drawn = real.json(ok("/entropy?maxPoints=2"));
+        assertEquals(4, drawn.size(), drawn.toString());
+        assertEquals(List.of(1L, 1L, (long) STEPS, (long) STEPS),
+                drawn.valueStream().map(r -> r.get("key").get("step").asLong()).sorted().toList());
+        assertEquals(all.get(0), real.json(ok("/entropy?maxPoints=2&phase=" + all.get(0).get("key").get("phase")
+                .asString())).get(0), "real rows, not means");
         long tokens = jdbcLong("SELECT sum(tokens_sampled) FROM run_steps WHERE run_id = " + runId);
         long counted = jdbcLong("SELECT sum(token_count) FROM entropy_step_stats WHERE run_id = " + runId
                 + " AND phase = 'ROLLOUT'");
@@ -117,6 +124,9 @@ class RealRunAnalyticsTest extends IntegrationTestBase {
         HttpResponse<String> range = real.get("/api/v1/runs/" + runId + "/entropy?from=5&to=2");
         assertEquals(400, range.statusCode());
         assertTrue(range.body().contains("\"to\""), range.body());
+        HttpResponse<String> points = real.get("/api/v1/runs/" + runId + "/entropy?maxPoints=1");
+        assertEquals(400, points.statusCode());
+        assertTrue(points.body().contains("\"maxPoints\""), points.body());
         HttpResponse<String> phase = real.get("/api/v1/runs/" + runId + "/samples?phase=BOTH");
         assertEquals(400, phase.statusCode());
         assertTrue(phase.body().contains("phase"), phase.body());
