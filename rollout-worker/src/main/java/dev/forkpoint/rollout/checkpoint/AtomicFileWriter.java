@@ -36,11 +36,13 @@ public final class AtomicFileWriter {
         Path file = target.toAbsolutePath();
         Path dir = file.getParent();
         Files.createDirectories(dir);
-        // A dot-prefixed name in the same directory: same file system, so the rename can be atomic.
-        Path temp = Files.createTempFile(dir, "." + file.getFileName() + ".", ".tmp");
+        // A dot-prefixed name in the same directory: same file system, so the rename can be atomic. Created with
+        // CREATE_NEW rather than Files.createTempFile, whose 0600 would make every checkpoint and export unreadable
+        // to other users whatever the umask says (a model served from another account or container).
+        Path temp = uniqueSibling(file, ".tmp");
         boolean moved = false;
         try {
-            try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+            try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE)) {
                 content.writeTo(ch);
                 ch.force(true);
             }
@@ -50,6 +52,25 @@ public final class AtomicFileWriter {
         } finally {
             if (!moved) {
                 Files.deleteIfExists(temp);
+            }
+        }
+    }
+
+    /**
+     * A new empty file {@code .NAME.RANDOM SUFFIX} next to {@code file}, created with the process's umask (as any
+     * file the user writes), never an existing one.
+     */
+    static Path uniqueSibling(Path file, String suffix) throws IOException {
+        for (int attempt = 0; ; attempt++) {
+            Path p = file.resolveSibling("." + file.getFileName() + "."
+                    + Long.toUnsignedString(java.util.concurrent.ThreadLocalRandom.current().nextLong(), 36) + suffix);
+            try {
+                Files.createFile(p);
+                return p;
+            } catch (java.nio.file.FileAlreadyExistsException e) {
+                if (attempt > 100) {
+                    throw e;
+                }
             }
         }
     }

@@ -114,6 +114,26 @@ class HfExportTest {
         assertSameModel(src, r.directory(), DType.F32);
     }
 
+    /**
+     * The exported directory and its files get the permissions any directory or file the user creates gets (the
+     * umask), not the owner-only ones of Java's temp files: a model served from another account or container must
+     * be able to read it.
+     */
+    @Test
+    void theExportIsAsReadableAsAnyFileTheUserCreates(@TempDir Path dir) throws IOException {
+        org.junit.jupiter.api.Assumptions.assumeTrue(dir.getFileSystem().supportedFileAttributeViews()
+                .contains("posix"), "no POSIX permissions on this file system");
+        Path probeDir = Files.createDirectory(dir.resolve("probe"));
+        Path probeFile = Files.createFile(dir.resolve("probe.txt"));
+        HfExport.Result r = HfExport.fromDirectory(HfModelFixtures.folders().get(0), dir.resolve("out"), DType.F32,
+                HfExport.DEFAULT_MAX_SHARD_BYTES);
+        assertEquals(Files.getPosixFilePermissions(probeDir), Files.getPosixFilePermissions(r.directory()));
+        for (String f : r.files()) {
+            assertEquals(Files.getPosixFilePermissions(probeFile), Files.getPosixFilePermissions(
+                    r.directory().resolve(f)), f);
+        }
+    }
+
     @Test
     void aNonEmptyTargetIsRefusedAndAFailedExportLeavesNothing(@TempDir Path dir) throws IOException {
         Path src = HfModelFixtures.folders().get(0);
