@@ -39,6 +39,9 @@ public final class BenchCommand implements Command {
         BENCHMARKS.put("entropy-study", new Benchmark("a grid of (configuration, seed) runs from one warm-start "
                 + "base, resumable -> bench/results/entropy-study.json", "[--grid bench/configs/entropy-study.yaml] "
                 + "[--base-only] [--max-runs N] [--out bench/results/entropy-study.json]", EntropyStudy::main));
+        BENCHMARKS.put("entropy-study-plots", new Benchmark("the entropy study's pictures (entropy curves, final "
+                + "entropy against each knob, accuracy against entropy with the fitted law) -> docs/images/*.png",
+                "[--in bench/results/entropy-study.json] [--out docs/images]", StudyPlots::main));
         BENCHMARKS.put("analytics", new Benchmark("entropy analytics' share of a real training step "
                 + "-> bench/results/analytics.json", "[--steps 3] [--warmup 1] [--out bench/results/analytics.json]",
                 AnalyticsStepBenchmark::main));
