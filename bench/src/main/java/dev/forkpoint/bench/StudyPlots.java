@@ -126,6 +126,24 @@ public final class StudyPlots {
             series.computeIfAbsent(key, k -> new TreeMap<>()).computeIfAbsent(value, v -> new ArrayList<>())
                     .add(steps.get(steps.size() - 1).get("entropy").asDouble());
         }
+        // Each sweep's middle point: the runs of the preset itself, at the preset's own value of the key.
+        for (JsonNode run : results.get("runs")) {
+            if (!plain(results, run.get("name").asString())) {
+                continue;
+            }
+            String preset = run.get("preset").asString();
+            for (Map.Entry<String, TreeMap<Double, List<Double>>> e : series.entrySet()) {
+                if (!e.getKey().startsWith(preset + " ")) {
+                    continue;
+                }
+                Double value = presetValue(preset, e.getKey().substring(preset.length() + 1));
+                if (value != null && value > 0) {
+                    JsonNode steps = run.get("steps");
+                    e.getValue().computeIfAbsent(value, v -> new ArrayList<>())
+                            .add(steps.get(steps.size() - 1).get("entropy").asDouble());
+                }
+            }
+        }
         Plot p = new Plot("Final entropy against each swept knob (mean, seed range)", "knob value (log scale)",
                 "final entropy (nats)", true);
         series.values().forEach(s -> s.forEach((v, hs) -> hs.forEach(h -> p.extend(v, h))));
@@ -196,6 +214,47 @@ public final class StudyPlots {
             p.legend(i, law(fit), Color.BLACK);
         }
         return p.image;
+    }
+
+    /**
+     * The preset's own value of an objective key such as {@code klCov.ratio}: record components, and the objective's
+     * parts by name; null where the path does not resolve to a number.
+     */
+    static Double presetValue(String preset, String path) {
+        Object o;
+        try {
+            o = dev.forkpoint.learner.config.ObjectivePreset.byName(preset).config();
+        } catch (IllegalArgumentException unknown) {
+            return null;
+        }
+        for (String segment : path.split("\\.")) {
+            o = member(o, segment);
+            if (o == null) {
+                return null;
+            }
+        }
+        return o instanceof Number n ? n.doubleValue() : null;
+    }
+
+    private static Object member(Object o, String name) {
+        if (o instanceof Map<?, ?> m) {
+            return m.get(name);
+        }
+        if (o instanceof Record r) {
+            for (java.lang.reflect.RecordComponent c : r.getClass().getRecordComponents()) {
+                if (c.getName().equals(name)) {
+                    try {
+                        return c.getAccessor().invoke(r);
+                    } catch (ReflectiveOperationException e) {
+                        return null;
+                    }
+                }
+            }
+            if (r instanceof dev.forkpoint.learner.config.ObjectiveConfig oc) {
+                return oc.parts().get(name);
+            }
+        }
+        return null;
     }
 
     /** The fitted law as text with its signs resolved, e.g. {@code R = -0.12 e^H + 0.61}. */

@@ -66,6 +66,17 @@ class StudyPlotsTest {
     }
 
     @Test
+    void aSweepsMiddlePointIsThePresetsOwnValue() {
+        assertEquals(2.0e-3, StudyPlots.presetValue("KL_COV", "klCov.ratio"));
+        assertEquals(1.0, StudyPlots.presetValue("KL_COV", "klCov.beta"));
+        assertEquals(2.0e-4, StudyPlots.presetValue("CLIP_COV", "clipCov.ratio"));
+        assertEquals(0.2, StudyPlots.presetValue("FORKING", "forking.rho"));
+        assertEquals(0.2, StudyPlots.presetValue("GRPO", "clipLow"));
+        assertEquals(null, StudyPlots.presetValue("GRPO", "klCov.ratio"), "GRPO has no KL-Cov part");
+        assertEquals(null, StudyPlots.presetValue("HAPO", "advantage"), "not a number");
+    }
+
+    @Test
     void theLawReadsWithItsSigns() {
         assertEquals("R = -0.120 e^H + 0.610", StudyPlots.law(new dev.forkpoint.analytics.law.EntropyLawFit(0.12, 0.61,
                 0.49, 0, null, 2, 0, 1, 2, 2)));
