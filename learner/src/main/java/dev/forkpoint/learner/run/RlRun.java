@@ -33,6 +33,7 @@ import dev.forkpoint.rollout.tokenizer.Tokenizer;
 import dev.forkpoint.learner.warmstart.WarmStart;
 import dev.forkpoint.learner.warmstart.WarmStartConfig;
 import dev.forkpoint.learner.warmstart.WarmStartResult;
+import dev.forkpoint.learner.warmstart.WarmStartStopped;
 import dev.forkpoint.learner.config.ModelSpec;
 import dev.forkpoint.learner.config.RunSpec;
 import dev.forkpoint.learner.config.TrainingSpec;
@@ -87,6 +88,11 @@ public final class RlRun implements TrainingSession {
     private WarmStartResult warmStart;
 
     private RlRun(RunSpec config, Task customTask, Path resumeFrom) {
+        this(config, customTask, resumeFrom, () -> false);
+    }
+
+    /** @param stop asked before each warm-start step; true ends the opening with {@link WarmStartStopped} */
+    private RlRun(RunSpec config, Task customTask, Path resumeFrom, java.util.function.BooleanSupplier stop) {
         this.config = config;
         this.settings = RunSettings.of(config);
         this.task = customTask != null ? customTask : Tasks.create(config.task());
@@ -138,7 +144,7 @@ public final class RlRun implements TrainingSession {
                             throw new IllegalArgumentException("model.warmStart.steps = "
                                     + config.model().warmStart().steps() + ": a warm start needs a registry task");
                         }
-                        warmStart = warmStart(config, p, tok);
+                        warmStart = warmStart(config, p, tok, stop);
                     }
                     if (settings.objective().kl() != null) {
                         // LoRA: the frozen base with its adapters off; otherwise a copy of the starting policy.
@@ -202,6 +208,14 @@ public final class RlRun implements TrainingSession {
      */
     public static RlRun open(RunSpec config) {
         return new RlRun(config, null, null);
+    }
+
+    /**
+     * A fresh run whose opening warm start (if any) checks {@code stop} before every step and ends with
+     * {@link WarmStartStopped} when it answers true: a service shutting down need not wait for a long warm start.
+     */
+    public static RlRun open(RunSpec config, java.util.function.BooleanSupplier stop) {
+        return new RlRun(config, null, null, stop);
     }
 
     /** A fresh run on a task built outside the registry (tests, embedding); {@code config.task()} is ignored. */
@@ -287,7 +301,8 @@ public final class RlRun implements TrainingSession {
      * weight decay 0.01 and clip 1.0 as in docs/warm-start.md's recipe, greedy evaluation on
      * {@code training.evalSize} held-out problems at the start, five times during and at the end.
      */
-    private static WarmStartResult warmStart(RunSpec config, Policy policy, Tokenizer tokenizer) {
+    private static WarmStartResult warmStart(RunSpec config, Policy policy, Tokenizer tokenizer,
+                                             java.util.function.BooleanSupplier stop) {
         WarmStartSpec w = config.model().warmStart();
         WarmStartConfig recipe = new WarmStartConfig(config.task(),
                 policy instanceof DecoderTransformer d ? d.config() : null, config.seed(),
@@ -297,7 +312,8 @@ public final class RlRun implements TrainingSession {
         log.info("warm start: {} supervised steps on {} (batch {}, lr {}), then RL", w.steps(),
                 w.data() == null ? "the worked solutions of " + config.task() : "the pairs of " + w.data(),
                 w.batchSize(), w.learningRate());
-        WarmStartResult r = new WarmStart(recipe, tokenizer).train(policy, p -> log.info("warm start {}", p.line()));
+        WarmStartResult r = new WarmStart(recipe, tokenizer).train(policy, p -> log.info("warm start {}", p.line()),
+                stop);
         log.info(String.format(Locale.ROOT, "warm start done: %d steps in %.1f s, greedy eval accuracy %.3f"
                         + " -> %.3f on %d held-out problems, %d skipped steps; RL starts with a fresh optimiser",
                 r.steps(), r.totalSeconds(), r.accuracyCurve().get(0).accuracy(), r.evalAccuracy(),

@@ -74,6 +74,15 @@ public final class WarmStart {
 
     /** Trains {@code policy} in place. */
     public WarmStartResult train(Policy policy, Consumer<WarmStartProgress> progress) {
+        return train(policy, progress, () -> false);
+    }
+
+    /**
+     * Trains {@code policy} in place, checking {@code stop} before every step: when it answers true the warm start
+     * ends with {@link WarmStartStopped} (the policy is then half-trained and must be discarded).
+     */
+    public WarmStartResult train(Policy policy, Consumer<WarmStartProgress> progress,
+                                 java.util.function.BooleanSupplier stop) {
         if (config.model() != null && policy instanceof DecoderTransformer d && !d.config().equals(config.model())) {
             throw new IllegalArgumentException("policy config " + d.config() + " differs from warmStart.model "
                     + config.model());
@@ -107,6 +116,9 @@ public final class WarmStart {
             progress.accept(new WarmStartProgress(0, loss, gradNorm, 0, 0, first.accuracy(), seconds(start),
                     first.examples()));
             while (step < config.steps()) {
+                if (stop.getAsBoolean()) {
+                    throw new WarmStartStopped(step);
+                }
                 if (System.nanoTime() >= deadline) {
                     stoppedByBudget = true;
                     break;

@@ -41,8 +41,14 @@ public class DjlTrainingEngine implements TrainingEngine {
 
     @Override
     public TrainingSession open(long runId, RunSpec config, Optional<CheckpointRef> resumeFrom) throws Exception {
+        return open(runId, config, resumeFrom, () -> false);
+    }
+
+    @Override
+    public TrainingSession open(long runId, RunSpec config, Optional<CheckpointRef> resumeFrom,
+                                java.util.function.BooleanSupplier stopping) throws Exception {
         if (resumeFrom.isEmpty()) {
-            return observed(runId, RlRun.open(config));
+            return observed(runId, RlRun.open(config, stopping));
         }
         CheckpointRef ref = resumeFrom.get();
         String actual = CheckpointFiles.sha256(ref.path());

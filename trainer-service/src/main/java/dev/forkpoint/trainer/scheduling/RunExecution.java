@@ -5,6 +5,7 @@ import dev.forkpoint.learner.run.CheckpointRef;
 import dev.forkpoint.learner.run.RunDriver;
 import dev.forkpoint.learner.run.StepReport;
 import dev.forkpoint.learner.run.TrainingSession;
+import dev.forkpoint.learner.warmstart.WarmStartStopped;
 import dev.forkpoint.trainer.checkpoints.CheckpointRepository;
 import dev.forkpoint.trainer.checkpoints.CheckpointRetention;
 import dev.forkpoint.trainer.metrics.RunMetrics;
@@ -66,7 +67,7 @@ final class RunExecution implements Runnable {
             int keep = config.training().keepCheckpoints();
             int startStep = resumeFrom.map(CheckpointRef::step).orElse(0);
             runs.rewindTo(id, startStep);
-            try (TrainingSession session = engine.open(id, config, resumeFrom)) {
+            try (TrainingSession session = engine.open(id, config, resumeFrom, stopping)) {
                 runs.setDevice(id, session.device());
                 log.info("run {} '{}' {} at step {}/{} on {}", id, run.name(),
                         resumeFrom.isPresent() ? "resumed from checkpoint" : "started", startStep,
@@ -126,6 +127,11 @@ final class RunExecution implements Runnable {
                     case BUDGET_REACHED -> throw new IllegalStateException("the service sets no step budget");
                 }
             }
+        } catch (WarmStartStopped e) {
+            // Shutting down during the opening warm start: nothing to keep; the run stays RUNNING and starts again
+            // (the warm start is deterministic) when the service next starts.
+            log.info("run {} paused during its warm start ({}) for shutdown; it starts again at the next start", id,
+                    e.getMessage());
         } catch (Exception | LinkageError e) {
             String reason = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
             log.error("run {} failed: {}", id, reason, e);

@@ -17,4 +17,13 @@ public interface TrainingEngine {
      * equal those of an uninterrupted run with the same seed).
      */
     TrainingSession open(long runId, RunSpec config, Optional<CheckpointRef> resumeFrom) throws Exception;
+
+    /**
+     * As {@link #open(long, RunSpec, Optional)}, asking {@code stopping} during a long opening (a fresh run's warm
+     * start) and ending it with {@code WarmStartStopped} when the service is shutting down.
+     */
+    default TrainingSession open(long runId, RunSpec config, Optional<CheckpointRef> resumeFrom,
+                                 java.util.function.BooleanSupplier stopping) throws Exception {
+        return open(runId, config, resumeFrom);
+    }
 }

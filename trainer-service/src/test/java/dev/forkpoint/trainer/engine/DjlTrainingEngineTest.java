@@ -75,4 +75,28 @@ class DjlTrainingEngineTest {
                 () -> engine.open(1, CONFIG, Optional.of(wrong)));
         assertTrue(e.getMessage().contains("SHA-256"), e.getMessage());
     }
+
+    /**
+     * A service shutting down need not wait for a fresh run's warm start: the opening asks the stop flag before
+     * every warm-start step and ends with WarmStartStopped after the steps it has done; without the flag it completes.
+     */
+    @Test
+    void aWarmStartStopsAtTheNextStepWhenTheServiceIsShuttingDown() throws Exception {
+        RunSpec warm = RunSpec.parse(ConfigDocuments.parseJson("""
+                {"seed": 5, "device": "cpu", "model": {"layers": 1, "heads": 2, "dModel": 16, "contextLength": 32,
+                 "warmStart": {"steps": 50, "batchSize": 4}},
+                 "task": {"name": "countdown", "evalSize": 4}, "objective": {"preset": "GRPO"},
+                 "sampling": {"maxNewTokens": 8},
+                 "training": {"steps": 1, "promptsPerStep": 2, "groupSize": 2, "evalEvery": 0, "evalSize": 4}}"""));
+        DjlTrainingEngine engine = new DjlTrainingEngine(null);
+        java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
+        dev.forkpoint.learner.warmstart.WarmStartStopped stopped = assertThrows(
+                dev.forkpoint.learner.warmstart.WarmStartStopped.class,
+                () -> engine.open(1, warm, Optional.empty(), () -> asked.incrementAndGet() > 3));
+        assertEquals(3, stopped.step(), "three steps done, stopped before the fourth");
+        assertEquals(4, asked.get());
+        try (TrainingSession s = engine.open(1, warm, Optional.empty(), () -> false)) {
+            assertEquals(1, s.step().step());
+        }
+    }
 }

@@ -66,6 +66,42 @@ class RestartRecoveryTest extends IntegrationTestBase {
         }
     }
 
+    /**
+     * A service stopped while a fresh run is still warm-starting (an opening of 20 s here) does not wait for it: it
+     * closes within seconds, the run stays RUNNING without an error, and the next start opens it again and finishes.
+     */
+    @Test
+    void aServiceStoppedDuringAWarmStartDoesNotWaitForItAndTheNextStartRunsItAgain() throws Exception {
+        String db = isolatedDatabase();
+        Path home = tempDirectory("forkpoint-warm-stop");
+        long id;
+        long closing;
+        try (ConfigurableApplicationContext first = startService(db, home)) {
+            ServiceClient api = new ServiceClient(portOf(first), TOKEN);
+            id = api.createRun(fakeRun("warm-stop", 4, 2, 0, "\"openMillis\":20000"));
+            api.awaitStatus(id, "RUNNING", WAIT);
+            FakeTrainingEngine engine = first.getBean(FakeTrainingEngine.class);
+            Thread.sleep(500);
+            closing = System.nanoTime();
+            first.close();
+            closing = System.nanoTime() - closing;
+            assertEquals(List.of(id), engine.stoppedOpenings, "the opening saw the shutdown");
+        }
+        assertTrue(closing < Duration.ofSeconds(10).toNanos(), "the service closed in " + closing / 1e9 + " s, "
+                + "not after the 20 s warm start");
+        JdbcClient sql = jdbcFor(db);
+        assertEquals("RUNNING", sql.sql("SELECT status FROM runs WHERE id = :id").param("id", id).query(String.class)
+                .single(), "stopped for shutdown, not failed");
+        assertEquals(0, sql.sql("SELECT count(*) FROM run_steps WHERE run_id = :id").param("id", id)
+                .query(Integer.class).single());
+        try (ConfigurableApplicationContext second = startService(db, home)) {
+            ServiceClient api = new ServiceClient(portOf(second), TOKEN);
+            JsonNode done = api.awaitStatus(id, "SUCCEEDED", WAIT);
+            assertEquals(4, done.get("step").asInt());
+            assertTrue(done.get("errorReason").isNull(), done.toString());
+        }
+    }
+
     @Test
     void aServiceKilledWithSigkillMidRunIsResumedFromItsCheckpointByTheNextStart() throws Exception {
         String db = isolatedDatabase();

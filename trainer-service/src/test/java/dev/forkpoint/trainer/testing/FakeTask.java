@@ -16,9 +16,10 @@ import java.util.Map;
  * @param evalPeakStep   eval accuracy {@code 1 - |step - peak| / 10}
  * @param padding        ignored text (to make large request bodies)
  * @param noRewardSignal every step reports reward 0 and no prompt group with reward variance
+ * @param openMillis     a fresh run's opening takes this long, like a warm start, stopping when the service does
  */
 public record FakeTask(long stepMillis, int failOnceAtStep, int evalPeakStep, String padding, boolean noRewardSignal,
-                       long seed)
+                       long seed, long openMillis)
         implements TaskConfig {
 
     public static final String NAME = "fake";
@@ -34,6 +35,7 @@ public record FakeTask(long stepMillis, int failOnceAtStep, int evalPeakStep, St
         defaults.put("padding", "");
         defaults.put("noRewardSignal", false);
         defaults.put("seed", 0L);
+        defaults.put("openMillis", 0L);
         Tasks.register(NAME, FakeTask.class, FakeTask::parse, c -> {
             throw new UnsupportedOperationException("the fake task only runs on the fake engine");
         }, "test-only task of the fake engine", defaults, List.of());
@@ -42,7 +44,7 @@ public record FakeTask(long stepMillis, int failOnceAtStep, int evalPeakStep, St
     static FakeTask parse(ConfigFields f) {
         FakeTask t = new FakeTask(f.longValue("stepMillis", 0), f.intValue("failOnceAtStep", -1),
                 f.intValue("evalPeakStep", 0), f.string("padding", ""),
-                f.bool("noRewardSignal", false), f.longValue("seed", 0));
+                f.bool("noRewardSignal", false), f.longValue("seed", 0), f.longValue("openMillis", 0));
         f.rejectUnknown();
         return t;
     }

@@ -44,6 +44,27 @@ public class FakeTrainingEngine implements TrainingEngine {
         return opens.stream().filter(o -> o.runId() == runId).toList();
     }
 
+    /** Runs whose opening stopped because the service was shutting down. */
+    public final List<Long> stoppedOpenings = new CopyOnWriteArrayList<>();
+
+    /** A fresh run with {@code openMillis} opens slowly, as a warm start does, and stops when the service does. */
+    @Override
+    public TrainingSession open(long runId, RunSpec config, Optional<CheckpointRef> resumeFrom,
+                                java.util.function.BooleanSupplier stopping) throws Exception {
+        long openMillis = config.task() instanceof FakeTask f ? f.openMillis() : 0;
+        if (resumeFrom.isEmpty() && openMillis > 0) {
+            long end = System.nanoTime() + openMillis * 1_000_000L;
+            for (int k = 0; System.nanoTime() < end; k++) {
+                if (stopping.getAsBoolean()) {
+                    stoppedOpenings.add(runId);
+                    throw new dev.forkpoint.learner.warmstart.WarmStartStopped(k);
+                }
+                Thread.sleep(10);
+            }
+        }
+        return open(runId, config, resumeFrom);
+    }
+
     @Override
     public TrainingSession open(long runId, RunSpec config, Optional<CheckpointRef> resumeFrom) throws Exception {
         int step = 0;
@@ -84,7 +105,7 @@ public class FakeTrainingEngine implements TrainingEngine {
             this.steps = config.training().steps();
             this.evalEvery = config.training().evalEvery();
             // Other tasks (configs from the parser tests) run with the fake task's defaults.
-            FakeTask task = config.task() instanceof FakeTask f ? f : new FakeTask(0, -1, 0, "", false, 0);
+            FakeTask task = config.task() instanceof FakeTask f ? f : new FakeTask(0, -1, 0, "", false, 0, 0);
             this.stepMillis = task.stepMillis();
             this.failOnceAtStep = task.failOnceAtStep();
             this.evalPeakStep = task.evalPeakStep();
