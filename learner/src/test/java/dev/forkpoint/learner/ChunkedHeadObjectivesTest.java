@@ -2,7 +2,6 @@ package dev.forkpoint.learner;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
@@ -18,10 +17,10 @@ import dev.forkpoint.rollout.hf.HfDecoder;
 import dev.forkpoint.rollout.policy.ChunkedHead;
 import dev.forkpoint.rollout.policy.Policy;
 import dev.forkpoint.rollout.testing.GoldenVectors;
+import dev.forkpoint.rollout.testing.GradientChecks;
 import dev.forkpoint.rollout.testing.HfModelFixtures;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
@@ -95,22 +94,8 @@ class ChunkedHeadObjectivesTest {
                 ChunkedHead.backward(gc, head, tokens, s.logProbs().getGradient(), 2, 5);
             }
             assertEquals(loss, chunkedLoss, 1e-5 * Math.max(1, Math.abs(loss)), "loss");
-            double largest = 0;
-            for (Map.Entry<String, NDArray> e : plain.parameters().entrySet()) {
-                float[] want = e.getValue().getGradient().toFloatArray();
-                float[] got = chunked.parameters().get(e.getKey()).getGradient().toFloatArray();
-                double max = 0;
-                for (float v : want) {
-                    max = Math.max(max, Math.abs(v));
-                }
-                largest = Math.max(largest, max);
-                double tol = 1e-4 * Math.max(max, 1e-6);
-                for (int i = 0; i < want.length; i++) {
-                    if (!(Math.abs(want[i] - got[i]) <= tol)) {
-                        fail("d loss / d " + e.getKey() + "[" + i + "] = " + got[i] + ", plain " + want[i]);
-                    }
-                }
-            }
+            double largest = GradientChecks.assertSameGradients(plain.parameters(), chunked.parameters(), 1e-4,
+                    1e-6);
             assertTrue(largest > 0 || loss == 0, "a nonzero loss must have a gradient somewhere");
         }
     }

@@ -150,14 +150,12 @@ public final class AdamW implements AutoCloseable {
                     continue;
                 }
                 // A large matrix (an embedding of 10^8 values) a block of rows at a time: the same elementwise
-                // arithmetic, with temporaries of one block instead of four of the whole matrix.
+                // arithmetic, with temporaries of one block instead of four of the whole matrix. A range of rows is
+                // a view of the tensor, so the in-place update writes through (AdamWTest checks every value).
                 for (NDIndex rows : blocks) {
                     try (NDArray pb = p.get(rows); NDArray mb = mi.get(rows); NDArray vb = vi.get(rows);
                          NDArray gb = g.get(rows)) {
                         update(pb, mb, vb, gb, lr, bc1, bc2);
-                        p.set(rows, pb);
-                        mi.set(rows, mb);
-                        vi.set(rows, vb);
                     }
                 }
             }

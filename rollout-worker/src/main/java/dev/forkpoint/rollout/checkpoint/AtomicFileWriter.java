@@ -61,11 +61,25 @@ public final class AtomicFileWriter {
      * file the user writes), never an existing one.
      */
     static Path uniqueSibling(Path file, String suffix) throws IOException {
+        return uniqueSibling(file, suffix, false);
+    }
+
+    /**
+     * A new empty file, or directory, {@code .NAME.RANDOM SUFFIX} next to {@code path}, created with the process's
+     * umask: unlike {@code Files.createTempFile} (0600) and {@code createTempDirectory} (0700), what is written
+     * there and renamed into place stays readable to whom the user's files are (a model served from another
+     * account or container).
+     */
+    public static Path uniqueSibling(Path path, String suffix, boolean directory) throws IOException {
         for (int attempt = 0; ; attempt++) {
-            Path p = file.resolveSibling("." + file.getFileName() + "."
+            Path p = path.resolveSibling("." + path.getFileName() + "."
                     + Long.toUnsignedString(java.util.concurrent.ThreadLocalRandom.current().nextLong(), 36) + suffix);
             try {
-                Files.createFile(p);
+                if (directory) {
+                    Files.createDirectory(p);
+                } else {
+                    Files.createFile(p);
+                }
                 return p;
             } catch (java.nio.file.FileAlreadyExistsException e) {
                 if (attempt > 100) {

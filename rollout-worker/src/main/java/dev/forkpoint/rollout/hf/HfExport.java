@@ -132,11 +132,7 @@ public final class HfExport {
         Path partial;
         try {
             Files.createDirectories(target.getParent());
-            // Not Files.createTempDirectory: its 0700 would keep the exported model from other users (a serving
-            // container under another uid); a plain createDirectory follows the umask.
-            partial = target.resolveSibling("." + target.getFileName() + ".partial-"
-                    + Long.toUnsignedString(java.util.concurrent.ThreadLocalRandom.current().nextLong(), 36));
-            Files.createDirectory(partial);
+            partial = AtomicFileWriter.uniqueSibling(target, ".partial", true);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create a directory next to " + target, e);
         }
