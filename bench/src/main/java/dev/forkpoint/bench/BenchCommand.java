@@ -1,7 +1,7 @@
 package dev.forkpoint.bench;
 
 import dev.forkpoint.learner.cli.Command;
-import dev.forkpoint.learner.cli.QuietLogging;
+import dev.forkpoint.rollout.logging.QuietLogging;
 import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.LinkedHashMap;

@@ -1,6 +1,6 @@
 package dev.forkpoint.bench;
 
-import dev.forkpoint.learner.cli.QuietLogging;
+import dev.forkpoint.rollout.logging.QuietLogging;
 import dev.forkpoint.learner.config.ConfigDocuments;
 import dev.forkpoint.learner.config.RunSpec;
 import dev.forkpoint.learner.config.ObjectivePreset;

@@ -28,9 +28,10 @@ import tools.jackson.databind.json.JsonMapper;
  * @param objective the policy objective
  * @param sampling  how rollouts are sampled
  * @param training  the optimisation loop
+ * @param rollout   where training rollouts are sampled
  */
 public record RunSpec(String name, long seed, String device, int priority, ModelSpec model, TaskConfig task,
-                      ObjectiveConfig objective, SamplingSpec sampling, TrainingSpec training) {
+                      ObjectiveConfig objective, SamplingSpec sampling, TrainingSpec training, RolloutSpec rollout) {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -59,9 +60,11 @@ public record RunSpec(String name, long seed, String device, int priority, Model
             .child(ObjectiveConfig.SCHEMA, RunSpec::objective)
             .child(SamplingSpec.SCHEMA, RunSpec::sampling)
             .child(TrainingSpec.SCHEMA, RunSpec::training)
+            .child(RolloutSpec.SCHEMA, RunSpec::rollout)
             .factory(v -> new RunSpec(v.get(NAME), v.get(SEED), v.get(DEVICE), v.get(PRIORITY),
                     (ModelSpec) v.get("model"), v.get(TASK), (ObjectiveConfig) v.get("objective"),
-                    (SamplingSpec) v.get("sampling"), (TrainingSpec) v.get("training")))
+                    (SamplingSpec) v.get("sampling"), (TrainingSpec) v.get("training"),
+                    (RolloutSpec) v.get("rollout")))
             .rule(RunSpec::crossSectionRules)
             .help("A run config: the same document for POST /api/v1/runs and forkpoint train.");
 

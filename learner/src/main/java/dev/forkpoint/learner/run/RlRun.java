@@ -11,7 +11,13 @@ import dev.forkpoint.learner.loop.SeedStreams;
 import dev.forkpoint.learner.loop.UpdateSettings;
 import dev.forkpoint.learner.objective.PolicyObjective;
 import dev.forkpoint.learner.shaping.OverlongRewardShaping;
+import dev.forkpoint.rollout.batch.LocalRollout;
+import dev.forkpoint.rollout.batch.RolloutBackend;
 import dev.forkpoint.rollout.batch.RolloutBatch;
+import dev.forkpoint.rollout.batch.RolloutCall;
+import dev.forkpoint.rollout.cluster.ClusterRollout;
+import dev.forkpoint.rollout.cluster.ClusterSettings;
+import dev.forkpoint.rollout.cluster.hazelcast.HazelcastRolloutCluster;
 import dev.forkpoint.rollout.batch.RolloutWorker;
 import dev.forkpoint.rollout.checkpoint.PolicyCheckpoint;
 import dev.forkpoint.rollout.device.DeviceSelection;
@@ -60,6 +66,8 @@ public final class RlRun implements TrainingSession {
     private static final int EVAL_CHUNK = 64;
     /** Checkpoint extras holding a warm-started run's KL reference, which the config alone cannot rebuild. */
     private static final String REFERENCE_PREFIX = "reference.";
+    private static final tools.jackson.databind.json.JsonMapper JSON = tools.jackson.databind.json.JsonMapper.builder()
+            .build();
 
     private final RunSpec config;
     private final RunSettings settings;
@@ -72,6 +80,8 @@ public final class RlRun implements TrainingSession {
     private final AdamW optimizer;
     private final PolicyUpdate update;
     private final RolloutWorker worker;
+    /** Samples training rollouts: {@link #worker} itself, or the rollout workers of a cluster. */
+    private final RolloutBackend rollouts;
     private final AdaptiveTemperature adaptive;
     private final TemperatureRule temperature;
     private final SamplingConfig sampling;
@@ -176,6 +186,13 @@ public final class RlRun implements TrainingSession {
                         config.training().gradientCheckpointing()),
                 tokenizer.padId());
         this.worker = new RolloutWorker(policy, tokenizer, task);
+        try {
+            this.rollouts = config.rollout().clustered() ? clusterRollout(config, customTask != null, stop)
+                    : new LocalRollout(worker, shardPrompts(config));
+        } catch (RuntimeException e) {
+            closeQuietly(policy, reference, optimizer, manager, closeable(tokenizer));
+            throw e;
+        }
         double tBase = config.sampling().temperature();
         this.adaptive = settings.adaptiveTemperature()
                 ? new AdaptiveTemperature(tBase, settings.tau(), settings.pivotQuantile()) : null;
@@ -269,6 +286,45 @@ public final class RlRun implements TrainingSession {
     }
 
     /**
+     * {@code rollout.backend = cluster}: joins the cluster as a lite member; shards carry the task's config, so the
+     * task must come from the registry. The run's weights are published under the run's name and a random suffix.
+     */
+    private ClusterRollout clusterRollout(RunSpec config, boolean customTask, java.util.function.BooleanSupplier stop) {
+        if (customTask) {
+            throw new IllegalArgumentException("rollout.backend = cluster: rollout workers build the task from its "
+                    + "config, so it must be a registry task (this run's task was built in code)");
+        }
+        ClusterSettings cluster = config.rollout().cluster().settings();
+        String runId = config.name().replaceAll("[^A-Za-z0-9._-]", "_") + "-"
+                + java.util.UUID.randomUUID().toString().substring(0, 8);
+        Path scratch = Path.of(System.getProperty("java.io.tmpdir"), "forkpoint-cluster");
+        String taskJson = JSON.writeValueAsString(RunSpec.taskDocument(config.task()));
+        HazelcastRolloutCluster members = HazelcastRolloutCluster.join(cluster);
+        ClusterRollout c = new ClusterRollout(members, cluster, runId, taskJson, config.device(), worker,
+                file -> PolicyCheckpoint.save(file, policy, tokenizer), scratch);
+        c.stopWhen(stop);
+        return c;
+    }
+
+    @Override
+    public void onStatus(java.util.function.Consumer<String> listener) {
+        if (rollouts instanceof ClusterRollout c) {
+            c.onStatus(listener);
+        }
+    }
+
+    /** {@code rollout.cluster.shardPrompts}, which both backends honour; 0 when unset (whole batches). */
+    private static int shardPrompts(RunSpec config) {
+        Integer n = config.rollout().cluster().shardPrompts();
+        return n == null ? 0 : n;
+    }
+
+    /** The backend that samples this run's training rollouts. */
+    public RolloutBackend rolloutBackend() {
+        return rollouts;
+    }
+
+    /**
      * A warning when the base checkpoint was warm-started on the same task with other options (split seed,
      * evaluation size, number ranges): its training problems may then include this run's held-out ones, or come from
      * another distribution, so held-out accuracy would not measure what it claims. Empty when they match, when the
@@ -351,9 +407,11 @@ public final class RlRun implements TrainingSession {
         int prompts = t.promptsPerStep();
         long cursor = dataCursor;
         long t0 = System.nanoTime();
-        java.util.function.IntFunction<RolloutBatch> draw = g -> worker.rollout(cursor + (long) g * prompts, prompts,
-                t.groupSize(), sampling.withSeed(SeedStreams.seed(config.seed(), SeedStreams.SAMPLING, step, g)),
-                temperature, manager);
+        long version = completedSteps;
+        java.util.function.IntFunction<RolloutBatch> draw = g -> rollouts.rollout(new RolloutCall(step, g, version,
+                cursor + (long) g * prompts, prompts, t.groupSize(),
+                sampling.withSeed(SeedStreams.seed(config.seed(), SeedStreams.SAMPLING, step, g)), temperature),
+                manager);
         DynamicSampling.Collected collected = settings.objective().dynamicSampling() != null
                 ? DynamicSampling.collect(draw, prompts, settings.maxGenBatches()) : DynamicSampling.single(draw);
         RolloutBatch drawn = collected.drawn();
@@ -391,6 +449,7 @@ public final class RlRun implements TrainingSession {
         metrics.put("rollout/accuracy", drawn.accuracy());
         metrics.put("rollout/entropy", RolloutBatch.tokenMean(drawn.oldEntropies()));
         metrics.put(RewardSignalWatch.METRIC, groupsWithRewardVariance(drawn));
+        metrics.putAll(rollouts.drainMetrics());
         if (settings.objective().dynamicSampling() != null) {
             metrics.put("dynamic_sampling/gen_batches", (double) collected.genBatches());
             metrics.put("dynamic_sampling/kept_groups", (double) batch.groupCount());
@@ -560,7 +619,7 @@ public final class RlRun implements TrainingSession {
 
     @Override
     public void close() {
-        closeQuietly(observer, policy, reference, optimizer, manager, closeable(tokenizer));
+        closeQuietly(rollouts, observer, policy, reference, optimizer, manager, closeable(tokenizer));
     }
 
     /** Whether the policy trains LoRA adapters (its KL reference is then its own base, not a copy). */

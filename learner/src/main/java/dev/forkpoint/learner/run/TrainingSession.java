@@ -37,6 +37,13 @@ public interface TrainingSession extends AutoCloseable {
     /** The device actually used, e.g. "cpu()" or "gpu(0)", for the run record and the log. */
     String device();
 
+    /**
+     * Receives a line whenever the session waits on something outside it (rollout workers of a cluster), and null
+     * when it no longer waits; the default session never waits.
+     */
+    default void onStatus(java.util.function.Consumer<String> listener) {
+    }
+
     @Override
     void close() throws Exception;
 }

@@ -21,7 +21,7 @@ import java.util.Arrays;
  */
 public record RolloutBatch(int[][] promptIds, int[][] responseIds, float[][] oldLogProbs, float[][] oldEntropies,
                            float[][] temperatures, int[] groups, String[] problemIds, double[] scores,
-                           boolean[] correct, FinishReason[] finishReasons) {
+                           boolean[] correct, FinishReason[] finishReasons) implements java.io.Serializable {
 
     public RolloutBatch {
         int n = responseIds.length;

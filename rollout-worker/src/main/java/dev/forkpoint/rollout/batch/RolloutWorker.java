@@ -75,13 +75,30 @@ public final class RolloutWorker {
      */
     public RolloutBatch rolloutShard(long cursor, int firstPrompt, int prompts, int groupSize, SamplingConfig sampling,
                                      TemperatureRule temperature, NDManager manager) {
+        return rolloutShard(cursor, firstPrompt, prompts, groupSize, sampling, temperature, manager, 0);
+    }
+
+    /**
+     * As {@link #rolloutShard(long, int, int, int, SamplingConfig, TemperatureRule, NDManager)}, the prompts
+     * left-padded to at least {@code promptWidth} tokens: give the whole rollout's {@link #promptWidth} and the shard's
+     * rows are bit for bit the whole rollout's ({@link BatchSampler#generate(int[][], SamplingConfig, TemperatureRule,
+     * NDManager, long, int)}).
+     */
+    public RolloutBatch rolloutShard(long cursor, int firstPrompt, int prompts, int groupSize, SamplingConfig sampling,
+                                     TemperatureRule temperature, NDManager manager, int promptWidth) {
         if (prompts < 1 || groupSize < 1 || firstPrompt < 0) {
             throw new IllegalArgumentException("rollout: promptsPerStep = " + prompts + " and groupSize = " + groupSize
                     + " must both be >= 1 (first prompt " + firstPrompt + ")");
         }
         List<Problem> problems = task.problems(Split.TRAIN, cursor + firstPrompt, prompts);
         return sample(problems, encode(problems), groupSize, sampling, temperature, manager,
-                (long) firstPrompt * groupSize);
+                (long) firstPrompt * groupSize, promptWidth);
+    }
+
+    /** The longest encoded prompt of the {@code prompts} train problems at {@code cursor}: a whole rollout's width. */
+    public int promptWidth(long cursor, int prompts) {
+        return Arrays.stream(encode(task.problems(Split.TRAIN, cursor, prompts))).mapToInt(p -> p.length).max()
+                .orElse(0);
     }
 
     /**
@@ -112,7 +129,7 @@ public final class RolloutWorker {
             }
             SamplingConfig chunkConfig = config.withSeed(config.seed() + from)
                     .withMaxNewTokens(Math.min(config.maxNewTokens(), room));
-            RolloutBatch b = sample(problems, prompts, 1, chunkConfig, rule, manager, 0);
+            RolloutBatch b = sample(problems, prompts, 1, chunkConfig, rule, manager, 0, 0);
             for (int i = 0; i < b.size(); i++) {
                 correct += b.correct()[i] ? 1 : 0;
                 score += b.scores()[i];
@@ -138,7 +155,8 @@ public final class RolloutWorker {
 
     /** @param problemPrompts the prompt ids of each problem, as {@link #encode} gives them */
     private RolloutBatch sample(List<Problem> problems, int[][] problemPrompts, int groupSize,
-                                SamplingConfig sampling, TemperatureRule temperature, NDManager manager, long firstRow) {
+                                SamplingConfig sampling, TemperatureRule temperature, NDManager manager, long firstRow,
+                                int promptWidth) {
         int n = problems.size() * groupSize;
         int[][] promptIds = new int[n][];
         int[] groups = new int[n];
@@ -152,7 +170,7 @@ public final class RolloutWorker {
                 ids[i] = problems.get(g).id();
             }
         }
-        SampleBatch s = sampler.generate(promptIds, sampling, temperature, manager, firstRow);
+        SampleBatch s = sampler.generate(promptIds, sampling, temperature, manager, firstRow, promptWidth);
         double[] scores = new double[n];
         boolean[] correct = new boolean[n];
         for (int i = 0; i < n; i++) {

@@ -18,7 +18,8 @@ import java.util.Arrays;
  * @param scalePos {@code 1 / posMax}
  * @param scaleNeg {@code 1 / |negMin|}
  */
-public record NormalizedEntropy(double pivot, double std, double scalePos, double scaleNeg) {
+public record NormalizedEntropy(double pivot, double std, double scalePos, double scaleNeg)
+        implements java.io.Serializable {
 
     /** Pivot quantile of HAPO (0.8: about 20% of tokens get h_hat > 0). */
     public static final double DEFAULT_PIVOT_QUANTILE = 0.8;

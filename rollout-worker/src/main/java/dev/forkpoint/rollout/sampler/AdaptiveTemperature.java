@@ -55,6 +55,18 @@ public final class AdaptiveTemperature implements TemperatureRule {
     }
 
     /** Statistics the next rollout will use; null before the first update. */
+    public double tBase() {
+        return tBase;
+    }
+
+    public double tau() {
+        return tau;
+    }
+
+    public double pivotQuantile() {
+        return pivotQuantile;
+    }
+
     public NormalizedEntropy stats() {
         return stats;
     }

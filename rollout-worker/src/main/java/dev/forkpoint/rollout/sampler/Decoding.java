@@ -51,17 +51,20 @@ public final class Decoding implements AutoCloseable {
     private final KvCache cache;
     private final GumbelNoise noise;
 
-    /** @param firstRow the generation row of {@code prompts[0]}, which the sampling noise depends on */
+    /**
+     * @param firstRow    the generation row of {@code prompts[0]}, which the sampling noise depends on
+     * @param promptWidth least prompt width: prompts are left-padded to it or to the longest prompt, the wider
+     */
     Decoding(Policy policy, int[][] prompts, SamplingConfig config, TemperatureRule temperature, NDManager parent,
-             long firstRow) {
+             long firstRow, int promptWidth) {
         this.policy = policy;
         this.config = config;
         this.temperature = temperature;
         this.vocab = policy.vocabSize();
-        validate(prompts, config, vocab, policy.contextLength());
+        validate(prompts, config, vocab, policy.contextLength(), promptWidth);
         this.batch = prompts.length;
         this.prompts = new int[batch][];
-        int p = 0;
+        int p = Math.max(0, promptWidth);
         for (int i = 0; i < batch; i++) {
             this.prompts[i] = prompts[i].clone();
             p = Math.max(p, prompts[i].length);
@@ -94,7 +97,8 @@ public final class Decoding implements AutoCloseable {
         this.noise = new GumbelNoise(config.seed(), firstRow);
     }
 
-    private static void validate(int[][] prompts, SamplingConfig config, int vocab, int contextLength) {
+    private static void validate(int[][] prompts, SamplingConfig config, int vocab, int contextLength,
+                                 int promptWidth) {
         if (prompts == null || prompts.length == 0) {
             throw new IllegalArgumentException("prompts: at least one prompt is needed");
         }
@@ -105,7 +109,7 @@ public final class Decoding implements AutoCloseable {
             throw new IllegalArgumentException("sampling.padId = " + config.padId() + ": outside the vocabulary of "
                     + vocab);
         }
-        int longest = 0;
+        int longest = Math.max(0, promptWidth);
         for (int i = 0; i < prompts.length; i++) {
             if (prompts[i] == null || prompts[i].length == 0) {
                 throw new IllegalArgumentException("prompts[" + i + "]: empty; every prompt needs at least one token");

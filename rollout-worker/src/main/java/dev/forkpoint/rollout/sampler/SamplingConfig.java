@@ -16,7 +16,7 @@ import java.util.Arrays;
  *                     recompute the whole prefix every step (the benchmark's baseline)
  */
 public record SamplingConfig(int maxNewTokens, int[] stopTokenIds, int padId, double topP, long seed,
-                             boolean useKvCache) {
+                             boolean useKvCache) implements java.io.Serializable {
 
     public SamplingConfig {
         if (maxNewTokens < 1) {

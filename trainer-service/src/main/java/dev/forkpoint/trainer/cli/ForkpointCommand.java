@@ -2,9 +2,10 @@ package dev.forkpoint.trainer.cli;
 
 import dev.forkpoint.learner.cli.Command;
 import dev.forkpoint.learner.cli.ExportCommand;
-import dev.forkpoint.learner.cli.QuietLogging;
+import dev.forkpoint.rollout.logging.QuietLogging;
 import dev.forkpoint.learner.cli.TrainCommand;
 import dev.forkpoint.learner.cli.WarmStartCommand;
+import dev.forkpoint.learner.cli.WorkerCommand;
 import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -12,7 +13,7 @@ import java.util.Map;
 
 /**
  * The {@code forkpoint} front door, the jar's main class: {@code serve} (also what no arguments mean),
- * {@code train}, {@code warm-start}, {@code export} and {@code bench}, each with {@code --help}. The
+ * {@code train}, {@code warm-start}, {@code export}, {@code worker} and {@code bench}, each with {@code --help}. The
  * {@code ./forkpoint} script at the repository root runs this jar (and puts the bench module's jar on the class
  * path for {@code bench}).
  */
@@ -58,7 +59,7 @@ public final class ForkpointCommand {
     static Map<String, Command> commands() {
         Map<String, Command> commands = new LinkedHashMap<>();
         for (Command c : new Command[] {new ServeCommand(), new TrainCommand(), new WarmStartCommand(),
-                new ExportCommand(), bench()}) {
+                new ExportCommand(), new WorkerCommand(), bench()}) {
             commands.put(c.name(), c);
         }
         return commands;

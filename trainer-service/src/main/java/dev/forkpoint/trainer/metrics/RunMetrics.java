@@ -63,6 +63,10 @@ public class RunMetrics {
         m.tokensSampled.increment(r.tokensSampled());
         m.rollout.record(r.rolloutTime());
         m.update.record(r.updateTime());
+        Double workers = r.metrics().get("rollout/workers");
+        if (workers != null) {
+            m.cluster(registry).record(workers, r.metrics());
+        }
     }
 
     public void checkpoint(long runId, Duration took) {
@@ -109,8 +113,19 @@ public class RunMetrics {
         final Timer rollout;
         final Timer update;
         final Timer checkpoint;
+        /** Registered at the first step of a run with rollout.backend = cluster. */
+        private ClusterMeters cluster;
+        private final String run;
+
+        synchronized ClusterMeters cluster(MeterRegistry registry) {
+            if (cluster == null) {
+                cluster = new ClusterMeters(registry, run);
+            }
+            return cluster;
+        }
 
         RunMeters(MeterRegistry registry, String run) {
+            this.run = run;
             Gauge.builder("forkpoint.run.step", this, m -> m.step).tag("run", run)
                     .description("completed training steps").register(registry);
             Gauge.builder("forkpoint.run.reward", this, m -> m.reward).tag("run", run)
@@ -131,6 +146,35 @@ public class RunMetrics {
                     .register(registry);
             checkpoint = Timer.builder("forkpoint.run.checkpoint").tag("run", run).description("checkpoint write time")
                     .register(registry);
+        }
+    }
+
+    /**
+     * A cluster run's rollout: {@code forkpoint_run_rollout_workers}, {@code _shard_retries_total},
+     * {@code _weight_publish_seconds} and {@code _worker_seconds_max} (the slowest shard of the last step: stragglers).
+     */
+    private static final class ClusterMeters {
+        volatile double workers;
+        volatile double publishSeconds;
+        volatile double workerSecondsMax;
+        final Counter retries;
+
+        ClusterMeters(MeterRegistry registry, String run) {
+            Gauge.builder("forkpoint.run.rollout.workers", this, m -> m.workers).tag("run", run)
+                    .description("rollout workers in the run's cluster at the end of the last step").register(registry);
+            Gauge.builder("forkpoint.run.rollout.weight.publish.seconds", this, m -> m.publishSeconds)
+                    .tag("run", run).description("time the last step spent publishing weights").register(registry);
+            Gauge.builder("forkpoint.run.rollout.worker.seconds.max", this, m -> m.workerSecondsMax)
+                    .tag("run", run).description("slowest shard of the last step on its worker").register(registry);
+            retries = Counter.builder("forkpoint.run.rollout.shard.retries").tag("run", run)
+                    .description("shards sent again after their worker left, failed or timed out").register(registry);
+        }
+
+        void record(double workerCount, java.util.Map<String, Double> metrics) {
+            workers = workerCount;
+            publishSeconds = metrics.getOrDefault("rollout/weight_publish_seconds", 0.0);
+            workerSecondsMax = metrics.getOrDefault("rollout/worker_seconds_max", 0.0);
+            retries.increment(metrics.getOrDefault("rollout/shard_retries", 0.0));
         }
     }
 }

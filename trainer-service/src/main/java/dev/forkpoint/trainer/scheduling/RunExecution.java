@@ -69,6 +69,12 @@ final class RunExecution implements Runnable {
             runs.rewindTo(id, startStep);
             try (TrainingSession session = engine.open(id, config, resumeFrom, stopping)) {
                 runs.setDevice(id, session.device());
+                // A cluster run waiting for rollout workers says so in the run's notes (REST, console).
+                session.onStatus(line -> {
+                    if (line != null) {
+                        runs.addNote(id, line);
+                    }
+                });
                 log.info("run {} '{}' {} at step {}/{} on {}", id, run.name(),
                         resumeFrom.isPresent() ? "resumed from checkpoint" : "started", startStep,
                         run.totalSteps(), session.device());
@@ -127,6 +133,9 @@ final class RunExecution implements Runnable {
                     case BUDGET_REACHED -> throw new IllegalStateException("the service sets no step budget");
                 }
             }
+        } catch (dev.forkpoint.rollout.cluster.RolloutStopped e) {
+            // Shutting down while a cluster run waited for rollout workers: it resumes from its last checkpoint.
+            log.info("run {} paused while waiting for rollout workers ({}) for shutdown", id, e.getMessage());
         } catch (WarmStartStopped e) {
             // Shutting down during the opening warm start: nothing to keep; the run stays RUNNING and starts again
             // (the warm start is deterministic) when the service next starts.

@@ -1,4 +1,4 @@
-package dev.forkpoint.learner.cli;
+package dev.forkpoint.rollout.logging;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
@@ -35,7 +35,7 @@ public final class QuietLogging {
         Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
         root.setLevel(Level.INFO);
         root.addAppender(console);
-        for (String library : new String[] {"ai.djl", "org.flywaydb", "io.zonky", "com.zaxxer", "org.testcontainers"}) {
+        for (String library : new String[] {"ai.djl", "org.flywaydb", "io.zonky", "com.zaxxer", "org.testcontainers", "com.hazelcast"}) {
             context.getLogger(library).setLevel(Level.WARN);
         }
     }
