@@ -8,7 +8,7 @@ import dev.forkpoint.learner.config.RunSpec;
 import dev.forkpoint.learner.run.RlRun;
 import dev.forkpoint.learner.run.StepReport;
 import dev.forkpoint.rollout.cluster.ClusterRollout;
-import dev.forkpoint.rollout.testing.WorkerProcess;
+import dev.forkpoint.rollout.cluster.WorkerProcess;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -113,7 +113,7 @@ class ClusterBackendTest {
     private static Map<String, Double> comparable(StepReport r) {
         Map<String, Double> m = new TreeMap<>(r.metrics());
         m.keySet().removeIf(k -> k.startsWith("timing/") || k.startsWith("rollout/workers")
-                || k.startsWith("rollout/shard_retries") || k.startsWith("rollout/weight_publish")
+                || k.startsWith("rollout/shard_retries") || k.startsWith("rollout/weight_")
                 || k.startsWith("rollout/worker_seconds"));
         m.put("report/reward", r.reward());
         m.put("report/accuracy", r.accuracy());

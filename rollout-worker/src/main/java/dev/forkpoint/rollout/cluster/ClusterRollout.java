@@ -89,6 +89,7 @@ public final class ClusterRollout implements RolloutBackend {
     private int retries;
     private double publishSeconds;
     private double workerSecondsMax;
+    private double fetchSecondsMax;
 
     /**
      * @param local    the trainer's own worker: only its prompt encoding is used (each batch's prompt width)
@@ -280,6 +281,7 @@ public final class ClusterRollout implements RolloutBackend {
                         missing--;
                         pending.remove(c.shard());
                         workerSecondsMax = Math.max(workerSecondsMax, c.result().seconds());
+                        fetchSecondsMax = Math.max(fetchSecondsMax, c.result().fetchSeconds());
                         synchronized (this) {
                             shardsByWorker.merge(c.result().worker(), 1, Integer::sum);
                         }
@@ -402,6 +404,11 @@ public final class ClusterRollout implements RolloutBackend {
         return published;
     }
 
+    /** Size of the last published weight version in bytes (0 before the first). */
+    public long publishedBytes() {
+        return published == null ? 0 : published.bytes();
+    }
+
     /** Compatible rollout workers in the cluster now. */
     public int workerCount() {
         return cluster.workers().size();
@@ -414,7 +421,9 @@ public final class ClusterRollout implements RolloutBackend {
         m.put("rollout/shard_retries", (double) retries);
         m.put("rollout/weight_publish_seconds", publishSeconds);
         m.put("rollout/worker_seconds_max", workerSecondsMax);
+        m.put("rollout/weight_fetch_seconds_max", fetchSecondsMax);
         retries = 0;
+        fetchSecondsMax = 0;
         publishSeconds = 0;
         workerSecondsMax = 0;
         return m;

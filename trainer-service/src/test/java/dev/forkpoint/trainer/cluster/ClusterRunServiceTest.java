@@ -3,7 +3,7 @@ package dev.forkpoint.trainer.cluster;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.forkpoint.rollout.testing.WorkerProcess;
+import dev.forkpoint.rollout.cluster.WorkerProcess;
 import dev.forkpoint.trainer.testing.IntegrationTestBase;
 import dev.forkpoint.trainer.testing.ServiceClient;
 import java.time.Duration;

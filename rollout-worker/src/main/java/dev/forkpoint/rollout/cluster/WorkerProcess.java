@@ -1,6 +1,5 @@
-package dev.forkpoint.rollout.testing;
+package dev.forkpoint.rollout.cluster;
 
-import dev.forkpoint.rollout.cluster.WorkerMain;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -14,7 +13,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** A {@code forkpoint worker} in its own JVM, on the test's class path, with one torch thread. */
+/**
+ * A {@code forkpoint worker} in a JVM of its own, started from this JVM's class path (tests) or a worker jar (the
+ * cluster benchmark); its output is echoed with a name prefix.
+ */
 public final class WorkerProcess implements AutoCloseable {
 
     private static final Pattern READY = Pattern.compile("forkpoint worker (\\S+) ready at (\\S+)");
@@ -47,15 +49,26 @@ public final class WorkerProcess implements AutoCloseable {
         pump.start();
     }
 
+    /** A worker on this JVM's class path with one torch thread (tests). */
     public static WorkerProcess start(String name, String cluster, String members, int port) throws IOException {
+        return start(name, List.of("-cp", System.getProperty("java.class.path"), WorkerMain.class.getName()), cluster,
+                members, port, 1);
+    }
+
+    /**
+     * @param launch what follows {@code java -Xmx1g ...}: {@code -cp PATH MAIN} or {@code -jar WORKER_JAR}
+     */
+    public static WorkerProcess start(String name, List<String> launch, String cluster, String members, int port,
+                                      int threads) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> cmd = new ArrayList<>(List.of(java, "-Xmx1g", "-Dai.djl.offline=true",
-                "-Dai.djl.pytorch.graph_optimizer=false", "-cp", System.getProperty("java.class.path"),
-                WorkerMain.class.getName(), "--cluster-name", cluster, "--members", members, "--port",
-                Integer.toString(port), "--threads", "1"));
+                "-Dai.djl.pytorch.graph_optimizer=false"));
+        cmd.addAll(launch);
+        cmd.addAll(List.of("--cluster-name", cluster, "--members", members, "--port", Integer.toString(port),
+                "--threads", Integer.toString(threads)));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         pb.environment().put("OMP_WAIT_POLICY", "PASSIVE");
-        pb.environment().put("OMP_NUM_THREADS", "1");
+        pb.environment().put("OMP_NUM_THREADS", Integer.toString(threads));
         return new WorkerProcess(name, pb.start());
     }
 
