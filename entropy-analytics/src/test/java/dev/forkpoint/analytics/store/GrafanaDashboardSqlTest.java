@@ -38,7 +38,10 @@ class GrafanaDashboardSqlTest {
                 () -> GrafanaDashboards.assertReturnsRows(ds, q)));
     }
 
-    /** A 12-step synthetic run: analytics rows for both phases, run_steps with accuracy on most steps. */
+    /**
+     * A 12-step synthetic run: analytics rows for both phases, run_steps with accuracy on most steps and the metrics of
+     * a cluster run.
+     */
     private static PGSimpleDataSource seed() throws Exception {
         PostgresTestDatabase db = PostgresTestDatabase.get();
         try (Connection c = db.connect(); Statement st = c.createStatement()) {
@@ -57,8 +60,8 @@ class GrafanaDashboardSqlTest {
         StepEntropySummarizer summarizer = new StepEntropySummarizer(new SummaryConfig(8, 20, 4, 5L));
         Random r = new Random(17);
         try (Connection c = ds.getConnection(); PreparedStatement ins = c.prepareStatement(
-                "INSERT INTO run_steps (run_id, step, reward, accuracy, entropy, kl, clipfrac, tokens_per_s)"
-                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+                "INSERT INTO run_steps (run_id, step, reward, accuracy, entropy, kl, clipfrac, tokens_per_s, metrics)"
+                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS jsonb))")) {
             for (int step = 0; step < 12; step++) {
                 double scale = 1.0 - 0.06 * step; // entropy falls as the run learns
                 List<SequenceEntropies> seqs = new ArrayList<>();
@@ -91,6 +94,9 @@ class GrafanaDashboardSqlTest {
                 ins.setDouble(6, 0.01 * step);
                 ins.setDouble(7, 0.05);
                 ins.setDouble(8, 9000);
+                // a run with rollout.backend = cluster: the run-overview dashboard's cluster panel reads these
+                ins.setString(9, "{\"rollout/workers\": 2, \"rollout/shard_retries\": " + (step == 5 ? 1 : 0)
+                        + ", \"rollout/weight_publish_seconds\": 0.04, \"rollout/worker_seconds_max\": 1.2}");
                 ins.executeUpdate();
             }
         }
