@@ -1,5 +1,6 @@
 package dev.forkpoint.learner.loop;
 
+import dev.forkpoint.rollout.policy.Gradients;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -144,7 +145,7 @@ public final class PolicyUpdate {
         // opened here, around exactly one forward and backward, and always closed. The policy's dropout (LoRA's)
         // is on for this forward and its recomputations only, with masks from the step's seed.
         try (Policy.Dropout dropout = policy.dropout(dropoutSeed);
-             GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+             GradientCollector collector = Gradients.collect()) {
             int chunk = settings.chunkTokens(policy.vocabSize());
             Policy.Head head = chunk > 0 ? policy.head(ub.tokens(), ub.keyMask(), settings.recompute()) : null;
             Policy.TokenScores scores;

@@ -1,5 +1,6 @@
 package dev.forkpoint.learner.warmstart;
 
+import dev.forkpoint.rollout.policy.Gradients;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
@@ -129,7 +130,7 @@ public final class WarmStart {
                 try (NDManager sub = base.newSubManager();
                      Policy.Dropout dropout = policy.dropout(SeedStreams.seed(config.seed(), SeedStreams.DROPOUT,
                              step + 1, -1));
-                     GradientCollector collector = Engine.getEngine("PyTorch").newGradientCollector()) {
+                     GradientCollector collector = Gradients.collect()) {
                     loss = batch.backward(policy, sub, collector);
                 }
                 OptimizerStep.Result taken = optimizerStep.apply(params, loss);
