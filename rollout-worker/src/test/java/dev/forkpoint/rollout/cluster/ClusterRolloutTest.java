@@ -205,6 +205,26 @@ class ClusterRolloutTest {
     }
 
     @Test
+    void withASharedWeightsPathOnlyThePathTravelsAndOldVersionsGo() throws Exception {
+        FakeCluster cluster = new FakeCluster(scratch, "a", "b");
+        Path shared = scratch.resolve("shared");
+        ClusterSettings settings = new ClusterSettings("test", List.of("127.0.0.1:1"), "127.0.0.1", 5701, 1, 2,
+                Duration.ofSeconds(60), shared.toString());
+        try (ClusterRollout backend = new ClusterRollout(cluster, settings, "run-1", TASK, "cpu", local,
+                file -> PolicyCheckpoint.save(file, policy, tokenizer), scratch.resolve("trainer"));
+             NDManager m = NDManager.newBaseManager()) {
+            assertSameBatch(localBatch(4, 2), backend.rollout(call(4), m));
+            assertEquals(0, cluster.publishes.get(), "nothing went through the cluster's store");
+            RolloutCall next = new RolloutCall(4, 0, 3, 40, 4, 3, call(4).sampling(), temperature);
+            backend.rollout(next, m);
+            try (var files = Files.list(shared.resolve("run-1"))) {
+                assertEquals(List.of("weights-v000003.fpckpt"), files.map(f -> f.getFileName().toString()).toList());
+            }
+        }
+        assertTrue(Files.notExists(shared.resolve("run-1")), "a closed run leaves no weights behind");
+    }
+
+    @Test
     void aWorkerRefusesAShardFromAnotherBuild() throws Exception {
         ShardRunner runner = new ShardRunner("w", (m, i) -> null, scratch);
         ShardTask t = new ShardTask("0.0.1-other", "run", 1, 0, 0, new WeightManifest("run", 0, 1, 1, "x", null),
