@@ -66,6 +66,13 @@ const Fmt = {
     if (a !== 0 && (a >= 1e5 || a < 1e-3)) { return v.toExponential(2); }
     return Number(v).toFixed(digits);
   },
+  /** An axis label with as many decimals as the axis span needs. */
+  tick(v, span) {
+    const a = Math.abs(v);
+    if (a !== 0 && (a >= 1e6 || a < 1e-3)) { return v.toExponential(1); }
+    const digits = span >= 100 ? 0 : span >= 10 ? 1 : span >= 1 ? 2 : 3;
+    return Number(v).toFixed(digits);
+  },
   time(iso) { return iso ? new Date(iso).toLocaleString() : "–"; },
   duration(seconds) {
     if (seconds === null || !isFinite(seconds)) { return "–"; }
@@ -135,7 +142,7 @@ const Chart = {
       t.setAttribute("y", y); t.setAttribute("text-anchor", anchor || "middle"); t.textContent = s; svg.append(t); };
     line(L, H - B, W - R, H - B, "axis"); line(L, T, L, H - B, "axis");
     for (let i = 0; i <= 4; i++) {
-      const y = y0 + (y1 - y0) * i / 4; line(L - 3, sy(y), L, sy(y), "axis"); text(L - 5, sy(y) + 4, Fmt.num(y, 3), "end");
+      const y = y0 + (y1 - y0) * i / 4; line(L - 3, sy(y), L, sy(y), "axis"); text(L - 5, sy(y) + 4, Fmt.tick(y, y1 - y0), "end");
       const x = x0 + (x1 - x0) * i / 4; line(sx(x), H - B, sx(x), H - B + 3, "axis"); text(sx(x), H - B + 15, Fmt.num(x, opts.xDigits === undefined ? 0 : opts.xDigits));
     }
     if (opts.xLabel) { text(W - R, H - 2, opts.xLabel, "end"); }

@@ -3,8 +3,8 @@
 "use strict";
 
 const runId = Number(location.pathname.split("/").filter(Boolean).pop());
-const MAX_POINTS = 400;
-const view = { run: null, tokenStep: null, steps: [] };
+const MAX_POINTS = 200; // a chart is 560 px wide: more points draw nothing more
+const view = { run: null, tokenStep: null };
 
 async function loadRun() {
   try {
@@ -43,15 +43,22 @@ async function act(action) {
   refresh();
 }
 
-async function loadCurves() {
-  const [metrics, entropy] = await Promise.all([
-    Api.get(`/api/v1/runs/${runId}/metrics?maxPoints=${MAX_POINTS}`),
-    Api.get(`/api/v1/runs/${runId}/entropy?phase=ROLLOUT&maxPoints=${MAX_POINTS}`)]);
+/** Charts of the step metrics; drawn as soon as their call answers, without waiting for the entropy statistics. */
+function drawMetrics(metrics) {
   const pts = key => metrics.map(m => [m.step, m[key]]);
   const evals = metrics.filter(m => m.evalAccuracy !== null && m.evalAccuracy !== undefined).map(m => [m.step, m.evalAccuracy]);
   Chart.draw(document.getElementById("chart-reward"), { id: "reward", xLabel: "step", series: [
     { name: "reward", points: pts("reward") }, { name: "accuracy", points: pts("accuracy") },
     { name: "held-out accuracy", points: evals, dots: true, color: "#1e8a4c" }] });
+  if (!document.body.dataset.firstChartMs) {
+    document.body.dataset.firstChartMs = Math.round(performance.now()); // from navigation start
+  }
+  Chart.draw(document.getElementById("chart-clipfrac"), { id: "clipfrac", xLabel: "step", series: [{ name: "clip fraction", points: pts("clipfrac") }] });
+  Chart.draw(document.getElementById("chart-kl"), { id: "kl", xLabel: "step", series: [{ name: "KL", points: pts("kl") }] });
+  Chart.draw(document.getElementById("chart-throughput"), { id: "throughput", xLabel: "step", series: [{ name: "tokens/s", points: pts("tokensPerSecond") }] });
+}
+
+function drawEntropy(entropy) {
   const e = entropy.filter(r => r.aggregates && r.aggregates.mean !== null);
   Chart.draw(document.getElementById("chart-entropy"), { id: "entropy", xLabel: "step", series: [
     { name: "mean H (nats)", points: e.map(r => [r.key.step, r.aggregates.mean]) },
@@ -59,11 +66,16 @@ async function loadCurves() {
       band: e.map(r => [r.key.step, r.aggregates.percentiles.p10, r.aggregates.percentiles.p90]) }] });
   Chart.draw(document.getElementById("chart-forking"), { id: "forking", xLabel: "step", series: [
     { name: "forking-token share", points: e.map(r => [r.key.step, r.aggregates.tokenCount ? r.aggregates.forkingTokenCount / r.aggregates.tokenCount : null]) }] });
-  Chart.draw(document.getElementById("chart-clipfrac"), { id: "clipfrac", xLabel: "step", series: [{ name: "clip fraction", points: pts("clipfrac") }] });
-  Chart.draw(document.getElementById("chart-kl"), { id: "kl", xLabel: "step", series: [{ name: "KL", points: pts("kl") }] });
-  Chart.draw(document.getElementById("chart-throughput"), { id: "throughput", xLabel: "step", series: [{ name: "tokens/s", points: pts("tokensPerSecond") }] });
-  view.steps = e.map(r => r.key.step);
-  await loadLaw(metrics);
+}
+
+/** Every curve from two downsampled calls (at most MAX_POINTS records each), whatever the run's length. */
+async function loadCurves() {
+  const metrics = Api.get(`/api/v1/runs/${runId}/metrics?maxPoints=${MAX_POINTS}`);
+  const entropy = Api.get(`/api/v1/runs/${runId}/entropy?phase=ROLLOUT&maxPoints=${MAX_POINTS}`);
+  const m = await metrics;
+  drawMetrics(m);
+  drawEntropy(await entropy);
+  await loadLaw(m);
 }
 
 /** The law fitted on the first third of the steps with a held-out accuracy, with the predicted ceiling. */
@@ -71,12 +83,13 @@ async function loadLaw(metrics) {
   const evaluated = metrics.filter(m => m.evalAccuracy !== null && m.evalAccuracy !== undefined && m.entropy !== null);
   const info = document.getElementById("law-info");
   const points = evaluated.map(m => [m.entropy, m.evalAccuracy]);
-  const n = Math.max(2, Math.ceil(evaluated.length / 3));
+  // the first third of the evaluations, at least three points (two fit the curve exactly and say nothing)
+  const n = Math.max(3, Math.ceil(evaluated.length / 3));
   let fit = null;
-  if (evaluated.length >= 3) {
+  if (evaluated.length >= 4) {
     try { fit = await Api.get(`/api/v1/runs/${runId}/entropy-law?n=${n}`); } catch (e) { info.textContent = "no fit: " + e.message; }
   } else {
-    info.textContent = "the fit needs three held-out evaluations";
+    info.textContent = "the fit needs four held-out evaluations (three to fit, one to check)";
   }
   const hs = points.map(p => p[0]);
   const curves = fit ? [{ name: "fit on the first " + fit.fitPoints + " evaluations", fn: h => -fit.a * Math.exp(h) + fit.b,
@@ -178,10 +191,14 @@ async function pageStep(delta) {
 }
 
 async function refresh() {
+  // the run and its curves are fetched side by side: the first chart does not wait for the run's own record
+  const curves = loadCurves().catch(e => {
+    document.getElementById("run-error").textContent = "cannot load the run's curves: " + e.message;
+  });
   const run = await loadRun();
+  await curves;
   if (!run) { return; }
   try {
-    await loadCurves();
     await loadForkingTokens();
     await loadCheckpoints();
     if (view.tokenStep === null) { await loadTokens(null); }
@@ -191,8 +208,12 @@ async function refresh() {
 }
 
 header();
+// /runs/{id}?view=tokens shows the token view alone (a link to share what a step's responses looked like)
+if (new URLSearchParams(location.search).get("view") === "tokens") {
+  for (const c of document.querySelectorAll("main > .card:not(#token-view):not(:first-child), #charts")) { c.style.display = "none"; }
+}
 document.getElementById("step-prev").onclick = () => pageStep(-1);
 document.getElementById("step-next").onclick = () => pageStep(1);
 const started = performance.now();
-refresh().then(() => { document.body.dataset.firstChartMs = Math.round(performance.now() - started); });
+refresh().then(() => { document.body.dataset.loadedMs = Math.round(performance.now() - started); });
 setInterval(() => { if (document.getElementById("live").checked && view.run && (view.run.status === "RUNNING" || view.run.status === "QUEUED")) { refresh(); } }, 4000);

@@ -257,6 +257,49 @@ class ConsoleBrowserTest extends IntegrationTestBase {
         assertTrue(series.get(1).getAttribute("data-series").contains("KL_COV"));
     }
 
+    /**
+     * A run of 2,000 steps is drawn from a handful of downsampled calls (at most 200 points a curve), not one request
+     * per step; the time from navigation to the first chart is logged (measured, not asserted: docs say where).
+     */
+    @Test
+    void aLongRunIsDrawnFromDownsampledCalls() throws Exception {
+        int steps = 2000;
+        long blocker = api.createRun("""
+                {"name": "blocker", "device": "cpu", "model": {"layers": 1, "heads": 2, "dModel": 16,
+                 "contextLength": 48}, "sampling": {"maxNewTokens": 8},
+                 "training": {"steps": 100000, "promptsPerStep": 2, "groupSize": 2, "evalEvery": 0,
+                              "checkpointEvery": 100000}}""");
+        long id;
+        try {
+            // queued behind the blocker and cancelled there, so that it never trains: its steps are written below
+            id = api.createRun("""
+                    {"name": "long-run", "device": "cpu", "model": {"layers": 1, "heads": 2, "dModel": 16,
+                     "contextLength": 48}, "sampling": {"maxNewTokens": 8}, "training": {"steps": %d}}"""
+                    .formatted(steps));
+            api.post("/api/v1/runs/" + id + "/cancel", "");
+        } finally {
+            api.post("/api/v1/runs/" + blocker + "/cancel", "");
+        }
+        api.awaitStatus(id, "CANCELLED", Duration.ofMinutes(1));
+        api.awaitStatus(blocker, "CANCELLED", Duration.ofMinutes(1));
+        LongRuns.record(service, id, steps);
+
+        browser.get(base + "/runs/" + id);
+        List<double[]> reward = plotted("reward", "reward");
+        assertTrue(reward.size() <= 200 && reward.size() >= 150, "points: " + reward.size());
+        assertEquals(steps, reward.get(reward.size() - 1)[0]);
+        List<double[]> entropy = plotted("entropy", "mean H (nats)");
+        assertTrue(entropy.size() <= 200, "points: " + entropy.size());
+        assertEquals(steps, entropy.get(entropy.size() - 1)[0]);
+        @SuppressWarnings("unchecked")
+        List<String> calls = (List<String>) js("return performance.getEntriesByType('resource')"
+                + ".map(e => e.name).filter(n => n.includes('/api/'))");
+        assertTrue(calls.size() <= 12, "the page made " + calls.size() + " API calls: " + calls);
+        String first = await().until(d -> d.findElement(By.tagName("body")).getAttribute("data-first-chart-ms"));
+        System.out.println("console: run of " + steps + " steps, first chart " + first + " ms after navigation, "
+                + calls.size() + " API calls");
+    }
+
     private void screenshot(String name) throws Exception {
         String dir = System.getProperty("forkpoint.screenshots");
         if (dir != null) {
