@@ -34,6 +34,16 @@ public final class GrafanaDashboards {
      * @param sql  the substituted SQL
      */
     public record Query(String name, String sql) {
+
+        /** Whether the panel shows runs with rollout.backend = cluster only (its title names the cluster). */
+        public boolean clusterOnly() {
+            return isClusterPanel(name);
+        }
+    }
+
+    /** Panels about the rollout cluster have no rows or series for a run on the local backend. */
+    public static boolean isClusterPanel(String panelName) {
+        return panelName.toLowerCase(java.util.Locale.ROOT).contains("cluster");
     }
 
     /** Every query of every dashboard; panels using {@code $phase} once per phase. Fails on a panel without SQL. */

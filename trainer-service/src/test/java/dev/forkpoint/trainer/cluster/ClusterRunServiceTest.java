@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.forkpoint.rollout.cluster.WorkerProcess;
+import dev.forkpoint.analytics.testing.GrafanaDashboards;
 import dev.forkpoint.trainer.testing.IntegrationTestBase;
 import dev.forkpoint.trainer.testing.ServiceClient;
 import java.time.Duration;
@@ -81,7 +82,24 @@ class ClusterRunServiceTest extends IntegrationTestBase {
             assertTrue(m.has("rollout/shard_retries") && m.has("rollout/weight_publish_seconds")
                     && m.get("rollout/worker_seconds_max").asDouble() > 0, s.toString());
         }
+        // The dashboards' cluster panels: their SQL has rows and their series are scraped for this run.
+        javax.sql.DataSource db = service.getBean(javax.sql.DataSource.class);
+        int panels = 0;
+        for (GrafanaDashboards.Query q : GrafanaDashboards.queries(id, 1)) {
+            if (q.clusterOnly()) {
+                GrafanaDashboards.assertReturnsRows(db, q);
+                panels++;
+            }
+        }
+        assertTrue(panels > 0, "no cluster panel in the dashboards");
         String prometheus = real.get("/actuator/prometheus").body();
+        for (var e : GrafanaDashboards.prometheusMetrics().entrySet()) {
+            if (GrafanaDashboards.isClusterPanel(e.getKey())) {
+                for (String name : e.getValue()) {
+                    assertTrue(prometheus.contains(name + "{run=\"" + id + "\"}"), e.getKey() + ": " + name);
+                }
+            }
+        }
         for (String series : new String[] {"forkpoint_run_rollout_workers{run=\"" + id + "\"} 1.0",
                 "forkpoint_run_rollout_shard_retries_total{run=\"" + id + "\"} 0.0",
                 "forkpoint_run_rollout_weight_publish_seconds{run=\"" + id + "\"}",
