@@ -42,6 +42,8 @@ public final class BenchCommand implements Command {
         BENCHMARKS.put("entropy-study-plots", new Benchmark("the entropy study's pictures (entropy curves, final "
                 + "entropy against each knob, accuracy against entropy with the fitted law) -> docs/images/*.png",
                 "[--in bench/results/entropy-study.json] [--out docs/images]", StudyPlots::main));
+        BENCHMARKS.put("entropy-study-table", new Benchmark("the entropy study's summaries as a markdown table "
+                + "(printed)", "[--in bench/results/entropy-study.json]", StudyTable::main));
         BENCHMARKS.put("cluster", new Benchmark("the cluster backend's step time against the local one, weight "
                 + "publish/fetch MB/s, re-queue time after a worker's SIGKILL -> bench/results/cluster.json",
                 "[--steps 4] [--worker-jar rollout-worker/target/rollout-worker-0.1.0-SNAPSHOT-exec.jar] "

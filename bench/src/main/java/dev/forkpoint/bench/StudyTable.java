@@ -1,0 +1,62 @@
+package dev.forkpoint.bench;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.Locale;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The entropy study's summaries as a markdown table, one row per configuration (docs/entropy-study.md): mean and
+ * sample standard deviation over seeds of the final held-out accuracy, the final entropy, the entropy half-life, and
+ * the law's predicted against reached accuracy and its ceiling.
+ *
+ * <pre>StudyTable [--in bench/results/entropy-study.json]</pre>
+ */
+public final class StudyTable {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private StudyTable() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path in = Path.of("bench/results/entropy-study.json");
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            if (args[i].equals("--in")) {
+                in = Path.of(args[i + 1]);
+            } else {
+                throw new IllegalArgumentException("unknown argument " + args[i] + "; usage: [--in FILE]");
+            }
+        }
+        print(JSON.readTree(in.toFile()), System.out);
+    }
+
+    static void print(JsonNode results, PrintStream out) {
+        out.println("| configuration | seeds | held-out accuracy | final entropy (nats) | entropy half-life (steps) "
+                + "| law: predicted accuracy | reached (rollout) | law ceiling |");
+        out.println("|---|---|---|---|---|---|---|---|");
+        for (JsonNode s : results.get("summaries")) {
+            String half = stat(s.get("entropy_half_life"), 1);
+            int notHalved = s.get("not_halved").asInt();
+            if (notHalved > 0) {
+                half += " (" + notHalved + " never halved)";
+            }
+            out.printf(Locale.ROOT, "| %s | %d | %s | %s | %s | %s | %s | %s |%n", s.get("name").asString(),
+                    s.get("seeds").asInt(), stat(s.get("final_eval_accuracy"), 3), stat(s.get("final_entropy"), 3),
+                    half, stat(s.get("law_predicted_accuracy"), 3), stat(s.get("law_reached_accuracy"), 3),
+                    stat(s.get("law_ceiling"), 3));
+        }
+    }
+
+    /** {@code mean ± std}, {@code mean} for one value, a dash for none. */
+    static String stat(JsonNode s, int digits) {
+        if (s == null || s.get("mean") == null || s.get("mean").isNull()) {
+            return "–";
+        }
+        String f = "%." + digits + "f";
+        String mean = String.format(Locale.ROOT, f, s.get("mean").asDouble());
+        JsonNode std = s.get("std");
+        return std == null || std.isNull() ? mean : mean + " ± " + String.format(Locale.ROOT, f, std.asDouble());
+    }
+}
