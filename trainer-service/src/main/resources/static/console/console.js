@@ -21,6 +21,9 @@ const Api = {
       if (token) { headers["Authorization"] = "Bearer " + token; }
       const r = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
       if (r.status === 401 && attempt === 0) {
+        if (this.token() && this.token() !== token) {
+          continue; // another request asked for the token meanwhile: ask once, retry with it
+        }
         if (!this.askToken(method === "GET" ? "This service protects reads (forkpoint.security.protect-reads)."
             : "Changing runs needs the API token.")) {
           throw new ApiError(401, { detail: "no API token given" });
