@@ -224,6 +224,15 @@ public final class EntropyStudy {
                     row.set("accuracy", s.get("accuracy"));
                     row.set("kl", s.get("kl"));
                     row.set("clipfrac", s.get("clipfrac"));
+                    row.set("tokens_sampled", s.get("tokensSampled"));
+                    // every other metric of the step, under its name in GET /api/v1/runs/{id}/metrics, timings
+                    // left out (they are the machine's, not the run's): what a rerun must reproduce
+                    ObjectNode all = row.putObject("metrics");
+                    s.get("metrics").properties().forEach(m -> {
+                        if (!m.getKey().startsWith("timing/")) {
+                            all.set(m.getKey(), m.getValue());
+                        }
+                    });
                 }
             }
             if (!finished.isEmpty()) {

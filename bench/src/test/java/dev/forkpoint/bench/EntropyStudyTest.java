@@ -117,6 +117,20 @@ class EntropyStudyTest {
             assertEquals(recorded.get("reward").asDouble(), again.get("reward").asDouble(), "reward step " + (i + 1));
             assertEquals(recorded.get("entropy").asDouble(), again.get("entropy").asDouble(), "entropy step " + (i + 1));
             assertEquals(recorded.get("kl").asDouble(), again.get("kl").asDouble(), "kl step " + (i + 1));
+            assertEquals(recorded.get("tokens_sampled").asLong(), again.get("tokensSampled").asLong());
+            // every recorded metric, and only the timings left out of the record
+            JsonNode all = recorded.get("metrics");
+            assertTrue(all.size() > 15, all.toString());
+            int compared = 0;
+            for (var m : again.get("metrics").properties()) {
+                if (m.getKey().startsWith("timing/")) {
+                    assertTrue(!all.has(m.getKey()), m.getKey());
+                    continue;
+                }
+                assertEquals(all.get(m.getKey()).asDouble(), m.getValue().asDouble(), m.getKey() + " step " + (i + 1));
+                compared++;
+            }
+            assertEquals(all.size(), compared);
         }
     }
 
