@@ -19,6 +19,7 @@ import dev.forkpoint.rollout.cluster.ClusterRollout;
 import dev.forkpoint.rollout.cluster.ClusterSettings;
 import dev.forkpoint.rollout.cluster.hazelcast.HazelcastRolloutCluster;
 import dev.forkpoint.rollout.batch.RolloutWorker;
+import dev.forkpoint.rollout.checkpoint.CheckpointFiles;
 import dev.forkpoint.rollout.checkpoint.PolicyCheckpoint;
 import dev.forkpoint.rollout.device.DeviceSelection;
 import dev.forkpoint.rollout.hf.HfDecoder;

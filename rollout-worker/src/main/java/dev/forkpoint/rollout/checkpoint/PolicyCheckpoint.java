@@ -25,7 +25,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
@@ -121,7 +120,7 @@ public final class PolicyCheckpoint {
         byte[] manifestBytes = JSON.writeValueAsBytes(manifest);
         try {
             AtomicFileWriter.write(file, ch -> {
-                MessageDigest digest = sha256();
+                MessageDigest digest = CheckpointFiles.newDigest();
                 AtomicFileWriter.writeFully(ch, ByteBuffer.wrap(MAGIC));
                 AtomicFileWriter.writeFully(ch, ByteBuffer.allocate(32));
                 writeDigested(ch, digest, ByteBuffer.allocate(4).putInt(manifestBytes.length).flip());
@@ -412,7 +411,7 @@ public final class PolicyCheckpoint {
             throw new IllegalArgumentException("checkpoint " + file + ": not a Forkpoint checkpoint (bad magic)");
         }
         byte[] stored = Arrays.copyOfRange(h, MAGIC.length, HEADER);
-        MessageDigest digest = sha256();
+        MessageDigest digest = CheckpointFiles.newDigest();
         ByteBuffer buf = ByteBuffer.allocate(CHUNK);
         while (ch.read(buf) >= 0) {
             buf.flip();
@@ -460,14 +459,6 @@ public final class PolicyCheckpoint {
             if (ch.read(buf) < 0) {
                 throw new IllegalStateException("checkpoint: ends early (truncated)");
             }
-        }
-    }
-
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is not available", e);
         }
     }
 }

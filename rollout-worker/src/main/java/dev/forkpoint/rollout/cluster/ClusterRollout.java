@@ -5,6 +5,7 @@ import dev.forkpoint.rollout.batch.RolloutBackend;
 import dev.forkpoint.rollout.batch.RolloutBatch;
 import dev.forkpoint.rollout.batch.RolloutCall;
 import dev.forkpoint.rollout.batch.RolloutWorker;
+import dev.forkpoint.rollout.checkpoint.CheckpointFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -372,7 +373,7 @@ public final class ClusterRollout implements RolloutBackend {
                 Files.createDirectories(dir);
                 Path file = dir.resolve(String.format(Locale.ROOT, "weights-v%06d.fpckpt", version));
                 weights.write(file); // atomic: a worker sees the whole file or none
-                published = new WeightManifest(runId, version, 0, Files.size(file), ShardRunner.sha256(file),
+                published = new WeightManifest(runId, version, 0, Files.size(file), CheckpointFiles.sha256(file),
                         file.toAbsolutePath().toString());
                 try (var old = Files.list(dir)) {
                     for (Path p : old.toList()) {
@@ -386,7 +387,7 @@ public final class ClusterRollout implements RolloutBackend {
                 try {
                     weights.write(file);
                     byte[] bytes = Files.readAllBytes(file);
-                    String sha = java.util.HexFormat.of().formatHex(ShardRunner.sha256().digest(bytes));
+                    String sha = CheckpointFiles.sha256(bytes);
                     int chunks = Math.max(1, (bytes.length + CHUNK_BYTES - 1) / CHUNK_BYTES);
                     published = new WeightManifest(runId, version, chunks, bytes.length, sha, null);
                     cluster.publish(published, bytes);

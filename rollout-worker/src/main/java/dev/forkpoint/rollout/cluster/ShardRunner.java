@@ -4,6 +4,7 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import dev.forkpoint.rollout.batch.RolloutBatch;
 import dev.forkpoint.rollout.batch.RolloutWorker;
+import dev.forkpoint.rollout.checkpoint.CheckpointFiles;
 import dev.forkpoint.rollout.checkpoint.PolicyCheckpoint;
 import dev.forkpoint.rollout.device.DeviceSelection;
 import dev.forkpoint.rollout.task.Task;
@@ -13,7 +14,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -84,7 +84,7 @@ public final class ShardRunner implements AutoCloseable {
         try {
             if (temporary) {
                 file = Files.createTempFile(scratch, "weights-", ".fpckpt");
-                MessageDigest digest = sha256();
+                MessageDigest digest = CheckpointFiles.newDigest();
                 try (var out = Files.newOutputStream(file)) {
                     long total = 0;
                     for (int i = 0; i < m.chunks(); i++) {
@@ -111,7 +111,7 @@ public final class ShardRunner implements AutoCloseable {
                     throw new WeightsUnavailableException("worker " + workerId + ": cannot read " + file
                             + " (rollout.cluster.weightsPath must be a directory every worker can read)");
                 }
-                check(m, sha256(file));
+                check(m, CheckpointFiles.sha256(file));
             }
             closeModel();
             NDManager fresh = NDManager.newBaseManager();
@@ -141,26 +141,6 @@ public final class ShardRunner implements AutoCloseable {
         if (!sha.equals(m.sha256())) {
             throw new WeightsUnavailableException("worker " + workerId + ": run " + m.runId() + " weights v"
                     + m.version() + " have SHA-256 " + sha + ", published as " + m.sha256());
-        }
-    }
-
-    /** SHA-256 of a file, as lowercase hex. */
-    public static String sha256(Path file) throws IOException {
-        MessageDigest digest = sha256();
-        try (var in = Files.newInputStream(file)) {
-            byte[] buffer = new byte[1 << 16];
-            for (int n; (n = in.read(buffer)) > 0; ) {
-                digest.update(buffer, 0, n);
-            }
-        }
-        return HexFormat.of().formatHex(digest.digest());
-    }
-
-    static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 

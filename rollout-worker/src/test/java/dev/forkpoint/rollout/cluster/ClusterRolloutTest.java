@@ -11,6 +11,7 @@ import dev.forkpoint.rollout.batch.LocalRollout;
 import dev.forkpoint.rollout.batch.RolloutBatch;
 import dev.forkpoint.rollout.batch.RolloutCall;
 import dev.forkpoint.rollout.batch.RolloutWorker;
+import dev.forkpoint.rollout.checkpoint.CheckpointFiles;
 import dev.forkpoint.rollout.checkpoint.PolicyCheckpoint;
 import dev.forkpoint.rollout.policy.DecoderTransformer;
 import dev.forkpoint.rollout.policy.ModelConfig;
@@ -242,7 +243,7 @@ class ClusterRolloutTest {
         byte[] tampered = bytes;
         ShardRunner runner = new ShardRunner("w", (m, i) -> tampered, scratch);
         ShardTask t = new ShardTask(ForkpointVersion.get(), "run", 1, 0, 0,
-                new WeightManifest("run", 0, 1, bytes.length, ShardRunner.sha256(file), null), TASK, "cpu", 0, 0, 1,
+                new WeightManifest("run", 0, 1, bytes.length, CheckpointFiles.sha256(file), null), TASK, "cpu", 0, 0, 1,
                 2, 10, call(1).sampling(), TemperatureSpec.of(temperature));
         WeightsUnavailableException e = assertThrows(WeightsUnavailableException.class, () -> runner.run(t));
         assertTrue(e.getMessage().contains("published as"), e.getMessage());

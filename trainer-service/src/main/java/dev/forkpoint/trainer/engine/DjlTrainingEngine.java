@@ -1,7 +1,7 @@
 package dev.forkpoint.trainer.engine;
 
 import dev.forkpoint.learner.config.RunSpec;
-import dev.forkpoint.learner.run.CheckpointFiles;
+import dev.forkpoint.rollout.checkpoint.CheckpointFiles;
 import dev.forkpoint.learner.run.CheckpointRef;
 import dev.forkpoint.learner.run.RlRun;
 import dev.forkpoint.learner.run.TrainingSession;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.forkpoint.learner.config.ConfigDocuments;
 import dev.forkpoint.learner.config.RunSpec;
-import dev.forkpoint.learner.run.CheckpointFiles;
+import dev.forkpoint.rollout.checkpoint.CheckpointFiles;
 import dev.forkpoint.learner.run.CheckpointRef;
 import dev.forkpoint.learner.run.StepReport;
 import dev.forkpoint.learner.run.TrainingSession;
