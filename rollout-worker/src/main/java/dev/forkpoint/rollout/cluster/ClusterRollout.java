@@ -221,40 +221,31 @@ public final class ClusterRollout implements RolloutBackend {
             pending.add(s);
         }
         Map<String, Attempt> busy = new HashMap<>();
-        long waitingSince = -1;
         long timeoutNanos = settings.timeout().toNanos();
         while (missing > 0) {
             List<RolloutCluster.Worker> workers = cluster.workers();
             noteWorkers(workers);
-            long now = System.nanoTime();
             if (workers.size() < settings.minWorkers()) {
-                if (waitingSince < 0) {
-                    waitingSince = now;
-                    reportWaiting(workers.size(), tasks[0].step());
-                }
-                checkWait(workers.size(), tasks[0].step(), now - waitingSince);
-            } else {
-                if (waitingSince >= 0) {
-                    status.accept(null);
-                    log.info("{} rollout workers in cluster '{}': rollout continues", workers.size(), settings.name());
-                    waitingSince = -1;
-                }
-                for (RolloutCluster.Worker worker : workers) {
-                    Integer next = busy.containsKey(worker.id()) ? null : nextPending(pending, results);
-                    if (next != null) {
-                        int attempt = failures[next] + 1;
-                        busy.put(worker.id(), new Attempt(next, worker, now));
-                        listener.dispatched(tasks[next], worker, attempt);
-                        int shard = next;
-                        cluster.submit(worker, tasks[next], (r, e) -> completions.add(
-                                new Completion(rollout, shard, worker, r, e)));
-                    }
+                // Nothing is sent meanwhile; completions that arrive wait in the queue until the wait ends.
+                awaitWorkers(tasks[0].step());
+                continue;
+            }
+            long now = System.nanoTime();
+            for (RolloutCluster.Worker worker : workers) {
+                Integer next = busy.containsKey(worker.id()) ? null : nextPending(pending, results);
+                if (next != null) {
+                    int attempt = failures[next] + 1;
+                    busy.put(worker.id(), new Attempt(next, worker, now));
+                    listener.dispatched(tasks[next], worker, attempt);
+                    int shard = next;
+                    cluster.submit(worker, tasks[next], (r, e) -> completions.add(
+                            new Completion(rollout, shard, worker, r, e)));
                 }
             }
             // Shards out longer than the timeout go to another worker too; whichever answers first wins.
             for (Attempt a : busy.values()) {
                 if (now - a.startedNanos() > timeoutNanos && results[a.shard()] == null
-                        && !pending.contains(a.shard()) && !othersOn(busy, a)) {
+                        && !pending.contains(a.shard()) && !othersOn(busy, a.shard(), a.worker().id())) {
                     retries++;
                     log.warn("{} took more than rollout.cluster.timeout = {} s on worker {}: sent to another worker",
                             tasks[a.shard()].describe(), settings.timeout().toSeconds(), a.worker().id());
@@ -309,7 +300,7 @@ public final class ClusterRollout implements RolloutBackend {
                     log.warn("{} failed on worker {} (attempt {} of {}): {}", tasks[c.shard()].describe(),
                             c.worker().id(), failures[c.shard()], MAX_FAILURES, cause.toString());
                 }
-                if (!pending.contains(c.shard()) && !othersOn(busy, new Attempt(c.shard(), c.worker(), 0))) {
+                if (!pending.contains(c.shard()) && !othersOn(busy, c.shard(), c.worker().id())) {
                     pending.addFirst(c.shard());
                 }
             }
@@ -327,10 +318,10 @@ public final class ClusterRollout implements RolloutBackend {
         return null;
     }
 
-    /** Whether a worker other than {@code a}'s is sampling {@code a}'s shard. */
-    private static boolean othersOn(Map<String, Attempt> busy, Attempt a) {
+    /** Whether a worker other than {@code workerId} is sampling {@code shard}. */
+    private static boolean othersOn(Map<String, Attempt> busy, int shard, String workerId) {
         for (Attempt b : busy.values()) {
-            if (b.shard() == a.shard() && !b.worker().id().equals(a.worker().id())) {
+            if (b.shard() == shard && !b.worker().id().equals(workerId)) {
                 return true;
             }
         }

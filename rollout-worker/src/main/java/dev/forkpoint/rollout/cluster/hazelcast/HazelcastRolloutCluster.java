@@ -186,15 +186,6 @@ public final class HazelcastRolloutCluster implements RolloutCluster {
                 + (refused.isEmpty() ? "" : ", " + refused.size() + " refused (other Forkpoint build)");
     }
 
-    /** Rollout workers of this build now in the cluster. */
-    public int workerCount() {
-        return members().size();
-    }
-
-    public String name() {
-        return settings.name();
-    }
-
     @Override
     public void close() {
         OPEN.remove(this);

@@ -13,7 +13,6 @@ import dev.forkpoint.rollout.cluster.ShardRunner;
 import dev.forkpoint.rollout.cluster.ShardTask;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,7 +24,6 @@ public final class HazelcastWorkerNode implements AutoCloseable {
     private final HazelcastInstance instance;
     private final ShardRunner runner;
     private final String id;
-    private final AtomicLong served = new AtomicLong();
 
     private HazelcastWorkerNode(HazelcastInstance instance, Path scratch) {
         this.instance = instance;
@@ -81,9 +79,7 @@ public final class HazelcastWorkerNode implements AutoCloseable {
 
     ShardResult run(ShardTask task) {
         try {
-            ShardResult r = runner.run(task);
-            served.incrementAndGet();
-            return r;
+            return runner.run(task);
         } catch (RuntimeException e) {
             log.warn("{} failed: {}", task.describe(), e.toString());
             throw e;
@@ -96,15 +92,6 @@ public final class HazelcastWorkerNode implements AutoCloseable {
 
     public String address() {
         return String.valueOf(instance.getCluster().getLocalMember().getSocketAddress());
-    }
-
-    /** Shards sampled so far. */
-    public long served() {
-        return served.get();
-    }
-
-    public boolean isRunning() {
-        return instance.getLifecycleService().isRunning();
     }
 
     @Override
