@@ -326,19 +326,58 @@ public final class StudyPlots {
             g.drawString(title, LEFT, 30);
             g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
             g.drawRect(LEFT, TOP, plotWidth(), plotHeight());
-            for (int k = 0; k <= 5; k++) {
-                double y = yMin + (yMax - yMin) * k / 5;
+            for (double y : ticks(yMin, yMax, false)) {
                 int py = py(y);
                 g.drawLine(LEFT - 5, py, LEFT, py);
-                g.drawString(String.format(Locale.ROOT, "%.3g", y), 10, py + 4);
-                double x = logX ? Math.pow(10, Math.log10(xMin) + (Math.log10(xMax) - Math.log10(xMin)) * k / 5)
-                        : xMin + (xMax - xMin) * k / 5;
+                g.drawString(label(y), 10, py + 4);
+            }
+            for (double x : ticks(xMin, xMax, logX)) {
                 int px = px(x);
                 g.drawLine(px, TOP + plotHeight(), px, TOP + plotHeight() + 5);
-                g.drawString(String.format(Locale.ROOT, "%.3g", x), px - 15, TOP + plotHeight() + 20);
+                g.drawString(label(x), px - 15, TOP + plotHeight() + 20);
             }
             g.drawString(xLabel, LEFT + plotWidth() / 2 - 40, HEIGHT - 15);
             g.drawString(yLabel, 10, TOP - 10);
+        }
+
+        /**
+         * Tick values a reader can name: multiples of 1, 2 or 5 times a power of ten (about five per axis), or on a
+         * log axis the powers of ten inside it (with 2x and 5x when it spans less than two decades).
+         */
+        static List<Double> ticks(double min, double max, boolean log) {
+            List<Double> out = new ArrayList<>();
+            if (log) {
+                boolean fine = Math.log10(max) - Math.log10(min) < 2;
+                for (int e = (int) Math.floor(Math.log10(min)); e <= (int) Math.ceil(Math.log10(max)); e++) {
+                    for (double m : fine ? new double[] {1, 2, 5} : new double[] {1}) {
+                        double v = m * Math.pow(10, e);
+                        if (v >= min * (1 - 1e-9) && v <= max * (1 + 1e-9)) {
+                            out.add(v);
+                        }
+                    }
+                }
+                return out;
+            }
+            double raw = (max - min) / 5;
+            double power = Math.pow(10, Math.floor(Math.log10(raw)));
+            double step = raw / power < 1.5 ? power : raw / power < 3.5 ? 2 * power : raw / power < 7.5 ? 5 * power
+                    : 10 * power;
+            for (long k = (long) Math.ceil(min / step - 1e-9); k * step <= max + step * 1e-9; k++) {
+                out.add(k * step);
+            }
+            return out;
+        }
+
+        /** A tick label without float noise: 0.05, 30, 2e-04. */
+        static String label(double v) {
+            if (v == 0) {
+                return "0";
+            }
+            if (Math.abs(v) < 1e-3 || Math.abs(v) >= 1e5) {
+                return String.format(Locale.ROOT, "%.0e", v);
+            }
+            return new java.math.BigDecimal(String.format(Locale.ROOT, "%.4g", v)).stripTrailingZeros()
+                    .toPlainString();
         }
 
         void line(List<double[]> xy, Color c) {

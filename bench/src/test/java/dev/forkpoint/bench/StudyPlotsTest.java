@@ -38,6 +38,18 @@ class StudyPlotsTest {
     }
 
     @Test
+    void ticksAreRoundNumbersInsideTheAxis() {
+        assertEquals(List.of(0.0, 20.0, 40.0, 60.0, 80.0, 100.0, 120.0, 140.0), StudyPlots.Plot.ticks(0, 150, false));
+        assertEquals(List.of(0.06, 0.08, 0.1, 0.12), StudyPlots.Plot.ticks(0.0494, 0.138, false).stream()
+                .map(v -> Math.round(v * 1000) / 1000.0).toList());
+        assertEquals(List.of(1e-4, 1e-3, 1e-2, 1e-1, 1.0, 10.0), StudyPlots.Plot.ticks(2e-5, 10, true));
+        assertEquals(List.of(0.1, 0.2, 0.5, 1.0), StudyPlots.Plot.ticks(0.1, 1.0, true));
+        assertEquals("0.05", StudyPlots.Plot.label(0.05000000000000001));
+        assertEquals("30", StudyPlots.Plot.label(30.000000000000004));
+        assertEquals("2e-04", StudyPlots.Plot.label(2e-4));
+    }
+
+    @Test
     void theThreePicturesAreDrawnFromTheResults(@TempDir Path dir) throws Exception {
         ObjectNode root = JSON.createObjectNode();
         ArrayNode runs = root.putArray("runs");
