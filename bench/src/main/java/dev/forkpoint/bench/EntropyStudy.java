@@ -50,6 +50,8 @@ import tools.jackson.databind.node.ObjectNode;
 public final class EntropyStudy {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
+    /** Steps at the end of a run whose mean entropy and rollout accuracy the law's prediction is checked on. */
+    static final int LAW_TAIL = 10;
 
     private EntropyStudy() {}
 
@@ -249,7 +251,9 @@ public final class EntropyStudy {
      * step, the entropy half-life (the first step whose entropy is at most half of step 1's; runs that never get
      * there are counted in {@code not_halved}), and the law {@code R = -a exp(H) + b} fitted per run on the first
      * third of its steps (rollout accuracy against entropy, one point per step), with the accuracy it predicts at
-     * the run's final entropy against the rollout accuracy of the last step.
+     * the mean entropy of the last {@value #LAW_TAIL} steps against their mean rollout accuracy (one step's rollout
+     * accuracy alone has about 2 points of sampling noise), and the root-mean-square error of its per-step
+     * predictions over the other two thirds ({@code law_rmse}, the paper's yardstick).
      */
     static ObjectNode summary(Entry e, List<List<JsonNode>> runs) {
         List<Double> finalEval = new ArrayList<>();
@@ -258,6 +262,7 @@ public final class EntropyStudy {
         List<Double> predicted = new ArrayList<>();
         List<Double> reached = new ArrayList<>();
         List<Double> ceiling = new ArrayList<>();
+        List<Double> rmse = new ArrayList<>();
         int notHalved = 0;
         for (List<JsonNode> steps : runs) {
             for (int i = steps.size() - 1; i >= 0; i--) {
@@ -290,9 +295,17 @@ public final class EntropyStudy {
             int n = Math.max(2, steps.size() / 3);
             try {
                 EntropyLawFit fit = EntropyPerformanceLaw.fit(points, n);
-                predicted.add(fit.predict(last.get("entropy").asDouble()));
-                reached.add(last.get("accuracy").asDouble());
+                List<LawPoint> tail = points.subList(Math.max(0, points.size() - LAW_TAIL), points.size());
+                predicted.add(fit.predict(tail.stream().mapToDouble(LawPoint::entropy).average().orElseThrow()));
+                reached.add(tail.stream().mapToDouble(LawPoint::performance).average().orElseThrow());
                 ceiling.add(fit.ceiling());
+                if (points.size() > n) {
+                    double se = 0;
+                    for (LawPoint p : points.subList(n, points.size())) {
+                        se += Math.pow(fit.predict(p.entropy()) - p.performance(), 2);
+                    }
+                    rmse.add(Math.sqrt(se / (points.size() - n)));
+                }
             } catch (IllegalArgumentException constantEntropy) {
                 // No slope to fit (constant entropy over the first third): the run has no law figures.
             }
@@ -309,6 +322,7 @@ public final class EntropyStudy {
         stat(o, "law_predicted_accuracy", predicted);
         stat(o, "law_reached_accuracy", reached);
         stat(o, "law_ceiling", ceiling);
+        stat(o, "law_rmse", rmse);
         return o;
     }
 

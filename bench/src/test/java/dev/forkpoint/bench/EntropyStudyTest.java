@@ -134,6 +134,51 @@ class EntropyStudyTest {
         }
     }
 
+    /**
+     * Thirty steps whose rollout accuracy follows R = -0.5 e^H + 1 exactly, entropy falling from 0.3 to 0.1: the law
+     * fitted on the first ten predicts the later twenty steps with no error and the last ten's mean accuracy; the
+     * half-life is the first step at or below 0.15; the final entropy and held-out accuracy are the last ones.
+     */
+    @Test
+    void summaryOfARunThatFollowsTheLawExactly() {
+        tools.jackson.databind.node.ArrayNode steps = JSON.createArrayNode();
+        for (int i = 0; i < 30; i++) {
+            double h = 0.3 - 0.2 * i / 29;
+            tools.jackson.databind.node.ObjectNode s = steps.addObject();
+            s.put("step", i + 1);
+            s.put("entropy", h);
+            s.put("accuracy", 1 - 0.5 * Math.exp(h));
+            if ((i + 1) % 10 == 0) {
+                s.put("evalAccuracy", 0.4 + i / 100.0);
+            } else {
+                s.putNull("evalAccuracy");
+            }
+        }
+        List<JsonNode> run = new java.util.ArrayList<>();
+        steps.forEach(run::add);
+        JsonNode o = EntropyStudy.summary(new EntropyStudy.Entry("X", "GRPO", List.of(), List.of(1L)), List.of(run));
+        assertEquals(0.69, o.at("/final_eval_accuracy/mean").asDouble(), 1e-12);
+        assertEquals(0.1, o.at("/final_entropy/mean").asDouble(), 1e-12);
+        double tailEntropy = 0;
+        double tailAccuracy = 0;
+        for (int i = 20; i < 30; i++) {
+            tailEntropy += run.get(i).get("entropy").asDouble() / 10;
+            tailAccuracy += run.get(i).get("accuracy").asDouble() / 10;
+        }
+        assertEquals(tailAccuracy, o.at("/law_reached_accuracy/mean").asDouble(), 1e-12);
+        // Predicted at the tail's mean entropy, so it differs from the tail's mean accuracy by e^H's curvature only.
+        assertEquals(1 - 0.5 * Math.exp(tailEntropy), o.at("/law_predicted_accuracy/mean").asDouble(), 1e-9);
+        assertEquals(tailAccuracy, o.at("/law_predicted_accuracy/mean").asDouble(), 1e-3);
+        assertEquals(0.0, o.at("/law_rmse/mean").asDouble(), 1e-6);
+        assertEquals(0.5, o.at("/law_ceiling/mean").asDouble(), 1e-6);
+        int halfStep = 0;
+        while (run.get(halfStep).get("entropy").asDouble() > 0.15) {
+            halfStep++;
+        }
+        assertEquals(halfStep + 1, o.at("/entropy_half_life/mean").asDouble(), 1e-12);
+        assertEquals(0, o.get("not_halved").asInt());
+    }
+
     /** Every entry of the committed grid, per seed, is a run config the service and forkpoint train accept. */
     @org.junit.jupiter.api.TestFactory
     java.util.stream.Stream<org.junit.jupiter.api.DynamicTest> everyEntryOfTheCommittedGridIsAValidRunConfig() {

@@ -20,13 +20,14 @@ class StudyTableTest {
                   "not_halved": 1,
                   "law_predicted_accuracy": {"n": 1, "mean": 0.478, "std": null},
                   "law_reached_accuracy": {"n": 0, "mean": null, "std": null},
-                  "law_ceiling": {"n": 3, "mean": 0.54, "std": 0.0117}}]}""";
+                  "law_ceiling": {"n": 3, "mean": 0.54, "std": 0.0117},
+                  "law_rmse": {"n": 3, "mean": 0.0312, "std": 0.004}}]}""";
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         StudyTable.print(JsonMapper.builder().build().readTree(json), new PrintStream(bytes, true,
                 StandardCharsets.UTF_8));
         String[] lines = bytes.toString(StandardCharsets.UTF_8).split("\n");
         assertEquals(3, lines.length);
         assertEquals("| KL_COV-beta10 | 3 | 0.458 ± 0.014 | 0.079 ± 0.005 | 15.3 ± 2.5 (1 never halved) | 0.478 | – "
-                + "| 0.540 ± 0.012 |", lines[2]);
+                + "| 0.031 ± 0.004 | 0.540 ± 0.012 |", lines[2]);
     }
 }
