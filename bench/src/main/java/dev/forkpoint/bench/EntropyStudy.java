@@ -1,5 +1,6 @@
 package dev.forkpoint.bench;
 
+import ai.djl.pytorch.jni.JniUtils;
 import dev.forkpoint.analytics.law.EntropyLawFit;
 import dev.forkpoint.analytics.law.EntropyPerformanceLaw;
 import dev.forkpoint.analytics.law.LawPoint;
@@ -195,6 +196,9 @@ public final class EntropyStudy {
         setting.put("base", grid.base().toString());
         setting.put("run", grid.run().toString());
         setting.put("steps", grid.steps());
+        // The runs train in this process: a rerun repeats them bit for bit at this torch thread count
+        // (forkpoint train --threads N).
+        setting.put("torch_threads", JniUtils.getNumThreads());
         ArrayNode runs = root.putArray("runs");
         ArrayNode summaries = root.putArray("summaries");
         for (Entry e : grid.entries()) {

@@ -41,8 +41,8 @@ public final class TrainCommand implements Command {
 
     static final String USAGE = """
             usage: forkpoint train CONFIG [--set KEY=VALUE]... [--checkpoint-dir DIR [--resume]] [--metrics-out FILE]
-                                          [--budget steps:N] [--analytics-jdbc URL [--analytics-run-id N]]
-                                          [--print-config]
+                                          [--budget steps:N] [--threads N]
+                                          [--analytics-jdbc URL [--analytics-run-id N]] [--print-config]
 
             Trains one run headless: the same run config as POST /api/v1/runs (YAML or JSON), the same loop and the
             same progress line per step as the service. docs/config-reference.md lists every key.
@@ -62,6 +62,9 @@ public final class TrainCommand implements Command {
               --budget steps:N       stop after N completed steps (checkpointed when --checkpoint-dir is set); the
                                      learning-rate schedule still spans training.steps, so the first N steps are
                                      those of the full run
+              --threads N            torch intra-op threads (default: the machine's cores). A run is repeatable
+                                     bit for bit at the same thread count; another count changes the last bits
+                                     of reductions, and the runs drift apart from the first step
               --analytics-jdbc URL   store every step's token entropies in this PostgreSQL database (migrated by
                                      the service; user and password as URL parameters), as the service does
               --analytics-run-id N   run id to store them under (default 0)
@@ -96,7 +99,8 @@ public final class TrainCommand implements Command {
         int budget;
         try {
             line = CommandLine.parse(args,
-                    Set.of("set", "checkpoint-dir", "metrics-out", "budget", "analytics-jdbc", "analytics-run-id"),
+                    Set.of("set", "checkpoint-dir", "metrics-out", "budget", "threads", "analytics-jdbc",
+                            "analytics-run-id"),
                     Set.of("resume", "print-config"), Set.of("set"));
             if (line.help()) {
                 out.print(USAGE);
@@ -123,6 +127,15 @@ public final class TrainCommand implements Command {
                 }
             }
             budget = budget(line.get("budget", null));
+            if (line.has("threads")) {
+                int threads = line.intValue("threads", 0);
+                if (threads < 1) {
+                    throw new CommandLine.UsageException("--threads " + threads + ": must be at least 1");
+                }
+                // Read by the PyTorch engine when it starts, which is below (the run opens its device).
+                System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads));
+                System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
+            }
         } catch (CommandLine.UsageException e) {
             err.println("error: " + e.getMessage());
             err.println("usage: forkpoint train CONFIG [flags]; forkpoint train --help");

@@ -122,6 +122,9 @@ class TrainCommandTest {
         Output usage = train("--checkpoint-dirr", "x");
         assertEquals(2, usage.exit());
         assertTrue(usage.err().get(0).contains("unknown flag --checkpoint-dirr"), usage.err().toString());
+        Output threads = train(cfg.toString(), "--threads", "0");
+        assertEquals(2, threads.exit());
+        assertTrue(threads.err().get(0).contains("--threads 0: must be at least 1"), threads.err().toString());
         Output help = train("--help");
         assertEquals(0, help.exit());
         assertTrue(help.out().get(0).startsWith("usage: forkpoint train CONFIG"), help.out().toString());
