@@ -257,7 +257,9 @@ public final class EntropyStudy {
      * third of its steps (rollout accuracy against entropy, one point per step), with the accuracy it predicts at
      * the mean entropy of the last {@value #LAW_TAIL} steps against their mean rollout accuracy (one step's rollout
      * accuracy alone has about 2 points of sampling noise), and the root-mean-square error of its per-step
-     * predictions over the other two thirds ({@code law_rmse}, the paper's yardstick).
+     * predictions over the other two thirds ({@code law_rmse}, the paper's yardstick); and the mean absolute
+     * step-to-step change of entropy over those later two thirds ({@code entropy_step_change}: how smoothly entropy
+     * moves once the early collapse is over, what STEER claims to steady).
      */
     static ObjectNode summary(Entry e, List<List<JsonNode>> runs) {
         List<Double> finalEval = new ArrayList<>();
@@ -267,6 +269,7 @@ public final class EntropyStudy {
         List<Double> reached = new ArrayList<>();
         List<Double> ceiling = new ArrayList<>();
         List<Double> rmse = new ArrayList<>();
+        List<Double> stepChange = new ArrayList<>();
         int notHalved = 0;
         for (List<JsonNode> steps : runs) {
             for (int i = steps.size() - 1; i >= 0; i--) {
@@ -297,6 +300,13 @@ public final class EntropyStudy {
                         s.get("accuracy").asDouble()));
             }
             int n = Math.max(2, steps.size() / 3);
+            if (steps.size() > n + 1) {
+                double sum = 0;
+                for (int i = n + 1; i < steps.size(); i++) {
+                    sum += Math.abs(steps.get(i).get("entropy").asDouble() - steps.get(i - 1).get("entropy").asDouble());
+                }
+                stepChange.add(sum / (steps.size() - n - 1));
+            }
             try {
                 EntropyLawFit fit = EntropyPerformanceLaw.fit(points, n);
                 List<LawPoint> tail = points.subList(Math.max(0, points.size() - LAW_TAIL), points.size());
@@ -327,6 +337,7 @@ public final class EntropyStudy {
         stat(o, "law_reached_accuracy", reached);
         stat(o, "law_ceiling", ceiling);
         stat(o, "law_rmse", rmse);
+        stat(o, "entropy_step_change", stepChange);
         return o;
     }
 

@@ -177,6 +177,8 @@ class EntropyStudyTest {
         }
         assertEquals(halfStep + 1, o.at("/entropy_half_life/mean").asDouble(), 1e-12);
         assertEquals(0, o.get("not_halved").asInt());
+        // entropy falls by 0.2 / 29 a step; the later two thirds are steps 11-30, 19 changes
+        assertEquals(0.2 / 29, o.at("/entropy_step_change/mean").asDouble(), 1e-12);
     }
 
     /** Every entry of the committed grid, per seed, is a run config the service and forkpoint train accept. */
