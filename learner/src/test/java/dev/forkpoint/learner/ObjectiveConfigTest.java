@@ -62,6 +62,14 @@ class ObjectiveConfigTest {
         assertEquals(2e-4, clipCov.clipCov().ratio());
         assertEquals(1.0, clipCov.clipCov().lb());
         assertEquals(5.0, clipCov.clipCov().ub());
+        ObjectiveConfig clipCovSmall = ObjectivePreset.CLIP_COV_SMALL.config();
+        assertEquals(2e-2, clipCovSmall.clipCov().ratio());
+        assertEquals(1.0, clipCovSmall.clipCov().lb());
+        assertEquals(5.0, clipCovSmall.clipCov().ub());
+        ObjectiveConfig clipCovRatio = ObjectiveConfig.parse(Map.of("preset", "CLIP_COV", "clipCov",
+                Map.of("ratio", 2e-2)));
+        assertEquals(clipCovRatio.toString().replace("preset=CLIP_COV,", "preset=CLIP_COV_SMALL,"),
+                clipCovSmall.toString(), "CLIP_COV_SMALL is CLIP_COV with its ratio only");
         assertEquals(2e-3, ObjectivePreset.KL_COV.config().klCov().ratio());
         assertEquals(1.0, ObjectivePreset.KL_COV.config().klCov().beta());
         assertEquals("tlga", ObjectivePreset.HAPO.config().advantage());

@@ -175,7 +175,7 @@ class RunLifecycleTest extends IntegrationTestBase {
         client.awaitStatus(id, "SUCCEEDED", WAIT);
 
         JsonNode presets = client.json(client.get("/api/v1/presets"));
-        assertEquals(8, presets.size());
+        assertEquals(9, presets.size());
         JsonNode dapo = presets.valueStream().filter(p -> p.get("name").asString().equals("DAPO")).findFirst()
                 .orElseThrow();
         assertEquals(0.28, dapo.get("config").get("clipHigh").asDouble());
