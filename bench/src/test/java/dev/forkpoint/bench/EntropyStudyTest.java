@@ -192,7 +192,7 @@ class EntropyStudyTest {
         EntropyStudy.Grid grid = EntropyStudy.Grid.read(repo.resolve("bench/configs/entropy-study.yaml"));
         EntropyStudy.Grid fromRoot = new EntropyStudy.Grid(grid.base(), grid.warmStart(),
                 repo.resolve(grid.run()), grid.steps(), grid.work(), grid.entries());
-        assertEquals(25, grid.entries().size());
+        assertEquals(26, grid.entries().size());
         return grid.entries().stream().map(e -> org.junit.jupiter.api.DynamicTest.dynamicTest(e.name(), () -> {
             for (long seed : e.seeds()) {
                 java.util.Map<String, Object> doc = EntropyStudy.config(fromRoot, e, seed);
