@@ -1,5 +1,6 @@
 package dev.forkpoint.bench;
 
+import ai.djl.engine.Engine;
 import ai.djl.pytorch.jni.JniUtils;
 import dev.forkpoint.analytics.law.EntropyLawFit;
 import dev.forkpoint.analytics.law.EntropyPerformanceLaw;
@@ -198,6 +199,8 @@ public final class EntropyStudy {
         setting.put("steps", grid.steps());
         // The runs train in this process: a rerun repeats them bit for bit at this torch thread count
         // (forkpoint train --threads N).
+        // (the engine is started first: a call that only rewrites the results has trained nothing in this process)
+        Engine.getEngine("PyTorch");
         setting.put("torch_threads", JniUtils.getNumThreads());
         ArrayNode runs = root.putArray("runs");
         ArrayNode summaries = root.putArray("summaries");
@@ -257,7 +260,9 @@ public final class EntropyStudy {
      * third of its steps (rollout accuracy against entropy, one point per step), with the accuracy it predicts at
      * the mean entropy of the last {@value #LAW_TAIL} steps against their mean rollout accuracy (one step's rollout
      * accuracy alone has about 2 points of sampling noise), and the root-mean-square error of its per-step
-     * predictions over the other two thirds ({@code law_rmse}, the paper's yardstick); and the mean absolute
+     * predictions over the other two thirds ({@code law_rmse}, the paper's yardstick) beside the RMSE of those
+     * steps around their own mean ({@code constant_rmse}: a constant known in hindsight, the floor that a step's
+     * sampling noise sets); and the mean absolute
      * step-to-step change of entropy over those later two thirds ({@code entropy_step_change}: how smoothly entropy
      * moves once the early collapse is over, what STEER claims to steady).
      */
@@ -269,6 +274,7 @@ public final class EntropyStudy {
         List<Double> reached = new ArrayList<>();
         List<Double> ceiling = new ArrayList<>();
         List<Double> rmse = new ArrayList<>();
+        List<Double> constantRmse = new ArrayList<>();
         List<Double> stepChange = new ArrayList<>();
         int notHalved = 0;
         for (List<JsonNode> steps : runs) {
@@ -319,6 +325,10 @@ public final class EntropyStudy {
                         se += Math.pow(fit.predict(p.entropy()) - p.performance(), 2);
                     }
                     rmse.add(Math.sqrt(se / (points.size() - n)));
+                    List<LawPoint> later = points.subList(n, points.size());
+                    double mean = later.stream().mapToDouble(LawPoint::performance).average().orElseThrow();
+                    constantRmse.add(Math.sqrt(later.stream().mapToDouble(p -> Math.pow(p.performance() - mean, 2))
+                            .sum() / later.size()));
                 }
             } catch (IllegalArgumentException constantEntropy) {
                 // No slope to fit (constant entropy over the first third): the run has no law figures.
@@ -337,6 +347,7 @@ public final class EntropyStudy {
         stat(o, "law_reached_accuracy", reached);
         stat(o, "law_ceiling", ceiling);
         stat(o, "law_rmse", rmse);
+        stat(o, "constant_rmse", constantRmse);
         stat(o, "entropy_step_change", stepChange);
         return o;
     }

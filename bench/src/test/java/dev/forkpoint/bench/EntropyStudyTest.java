@@ -170,6 +170,15 @@ class EntropyStudyTest {
         assertEquals(1 - 0.5 * Math.exp(tailEntropy), o.at("/law_predicted_accuracy/mean").asDouble(), 1e-9);
         assertEquals(tailAccuracy, o.at("/law_predicted_accuracy/mean").asDouble(), 1e-3);
         assertEquals(0.0, o.at("/law_rmse/mean").asDouble(), 1e-6);
+        double laterMean = 0;
+        for (int i = 10; i < 30; i++) {
+            laterMean += run.get(i).get("accuracy").asDouble() / 20;
+        }
+        double ss = 0;
+        for (int i = 10; i < 30; i++) {
+            ss += Math.pow(run.get(i).get("accuracy").asDouble() - laterMean, 2);
+        }
+        assertEquals(Math.sqrt(ss / 20), o.at("/constant_rmse/mean").asDouble(), 1e-12);
         assertEquals(0.5, o.at("/law_ceiling/mean").asDouble(), 1e-6);
         int halfStep = 0;
         while (run.get(halfStep).get("entropy").asDouble() > 0.15) {
