@@ -255,7 +255,7 @@ public final class EntropyStudy {
 
     /**
      * Mean and sample standard deviation over seeds of: the last evaluated held-out accuracy, the entropy at the last
-     * step, the entropy half-life (the first step whose entropy is at most half of step 1's; runs that never get
+     * step and its mean over the last {@value #LAW_TAIL} steps ({@code end_entropy}, steadier), the entropy half-life (the first step whose entropy is at most half of step 1's; runs that never get
      * there are counted in {@code not_halved}), and the law {@code R = -a exp(H) + b} fitted per run on the first
      * third of its steps (rollout accuracy against entropy, one point per step), with the accuracy it predicts at
      * the mean entropy of the last {@value #LAW_TAIL} steps against their mean rollout accuracy (one step's rollout
@@ -269,6 +269,7 @@ public final class EntropyStudy {
     static ObjectNode summary(Entry e, List<List<JsonNode>> runs) {
         List<Double> finalEval = new ArrayList<>();
         List<Double> finalEntropy = new ArrayList<>();
+        List<Double> endEntropy = new ArrayList<>();
         List<Double> halfLife = new ArrayList<>();
         List<Double> predicted = new ArrayList<>();
         List<Double> reached = new ArrayList<>();
@@ -287,6 +288,8 @@ public final class EntropyStudy {
             }
             JsonNode last = steps.get(steps.size() - 1);
             finalEntropy.add(last.get("entropy").asDouble());
+            endEntropy.add(steps.subList(Math.max(0, steps.size() - LAW_TAIL), steps.size()).stream()
+                    .mapToDouble(s -> s.get("entropy").asDouble()).average().orElseThrow());
             double h0 = steps.get(0).get("entropy").asDouble();
             Double half = null;
             for (JsonNode s : steps) {
@@ -341,6 +344,7 @@ public final class EntropyStudy {
         o.put("seeds", runs.size());
         stat(o, "final_eval_accuracy", finalEval);
         stat(o, "final_entropy", finalEntropy);
+        stat(o, "end_entropy", endEntropy);
         stat(o, "entropy_half_life", halfLife);
         o.put("not_halved", notHalved);
         stat(o, "law_predicted_accuracy", predicted);

@@ -33,21 +33,22 @@ public final class StudyTable {
     }
 
     static void print(JsonNode results, PrintStream out) {
-        out.println("| configuration | seeds | held-out accuracy | final entropy (nats) | entropy half-life (steps) "
+        out.println("| configuration | seeds | held-out accuracy | final entropy (nats) | last 10 steps' entropy "
+                + "| entropy half-life (steps) "
                 + "| law: predicted rollout accuracy | reached (last 10 steps) | law RMSE, later steps "
                 + "| a constant's RMSE | law ceiling |");
-        out.println("|---|---|---|---|---|---|---|---|---|---|");
+        out.println("|---|---|---|---|---|---|---|---|---|---|---|");
         for (JsonNode s : results.get("summaries")) {
             String half = stat(s.get("entropy_half_life"), 1);
             int notHalved = s.get("not_halved").asInt();
             if (notHalved > 0) {
                 half += " (" + notHalved + " never halved)";
             }
-            out.printf(Locale.ROOT, "| %s | %d | %s | %s | %s | %s | %s | %s | %s | %s |%n", s.get("name").asString(),
+            out.printf(Locale.ROOT, "| %s | %d | %s | %s | %s | %s | %s | %s | %s | %s | %s |%n", s.get("name").asString(),
                     s.get("seeds").asInt(), stat(s.get("final_eval_accuracy"), 3), stat(s.get("final_entropy"), 3),
-                    half, stat(s.get("law_predicted_accuracy"), 3), stat(s.get("law_reached_accuracy"), 3),
-                    stat(s.path("law_rmse"), 3), stat(s.path("constant_rmse"), 3),
-                    stat(s.get("law_ceiling"), 3));
+                    stat(s.path("end_entropy"), 3), half, stat(s.get("law_predicted_accuracy"), 3),
+                    stat(s.get("law_reached_accuracy"), 3), stat(s.path("law_rmse"), 3),
+                    stat(s.path("constant_rmse"), 3), stat(s.get("law_ceiling"), 3));
         }
     }
 

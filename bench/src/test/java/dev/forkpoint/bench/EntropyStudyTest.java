@@ -169,6 +169,7 @@ class EntropyStudyTest {
         // Predicted at the tail's mean entropy, so it differs from the tail's mean accuracy by e^H's curvature only.
         assertEquals(1 - 0.5 * Math.exp(tailEntropy), o.at("/law_predicted_accuracy/mean").asDouble(), 1e-9);
         assertEquals(tailAccuracy, o.at("/law_predicted_accuracy/mean").asDouble(), 1e-3);
+        assertEquals(tailEntropy, o.at("/end_entropy/mean").asDouble(), 1e-12);
         assertEquals(0.0, o.at("/law_rmse/mean").asDouble(), 1e-6);
         double laterMean = 0;
         for (int i = 10; i < 30; i++) {
