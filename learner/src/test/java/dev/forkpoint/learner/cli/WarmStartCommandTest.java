@@ -41,6 +41,20 @@ class WarmStartCommandTest {
         }
     }
 
+    /** The same flags (and thread count) write the same bytes: a rebuilt base is checked by its hash. */
+    @Test
+    void theSameRecipeWritesTheSameBytes(@TempDir Path dir) throws Exception {
+        String[] hashes = new String[2];
+        for (int k = 0; k < 2; k++) {
+            Path out = dir.resolve("base-" + k + ".fpckpt");
+            run(0, "--out", out.toString(), "--task", "countdown", "--numbers", "3", "--evalSize", "8", "--steps",
+                    "4", "--batch", "4", "--layers", "1", "--d-model", "32", "--heads", "2", "--context", "32",
+                    "--eval-every", "2", "--seed", "5");
+            hashes[k] = dev.forkpoint.rollout.checkpoint.CheckpointFiles.sha256(out);
+        }
+        assertEquals(hashes[0], hashes[1]);
+    }
+
     @Test
     void badFlagsAreRejectedByNameWithExitTwo(@TempDir Path dir) throws Exception {
         String out = dir.resolve("x.fpckpt").toString();
