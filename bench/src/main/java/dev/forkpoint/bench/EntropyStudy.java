@@ -6,6 +6,7 @@ import dev.forkpoint.analytics.law.EntropyLawFit;
 import dev.forkpoint.analytics.law.EntropyPerformanceLaw;
 import dev.forkpoint.analytics.law.LawPoint;
 import dev.forkpoint.learner.cli.CommandLine;
+import dev.forkpoint.rollout.checkpoint.CheckpointFiles;
 import dev.forkpoint.learner.cli.TrainCommand;
 import dev.forkpoint.learner.cli.WarmStartCommand;
 import dev.forkpoint.learner.config.ConfigDocuments;
@@ -195,6 +196,10 @@ public final class EntropyStudy {
         ObjectNode root = JSON.createObjectNode();
         ObjectNode setting = root.putObject("setting");
         setting.put("base", grid.base().toString());
+        if (Files.exists(grid.base())) {
+            // what --base-only must rebuild, byte for byte
+            setting.put("base_sha256", CheckpointFiles.sha256(grid.base()));
+        }
         setting.put("run", grid.run().toString());
         setting.put("steps", grid.steps());
         // The runs train in this process: a rerun repeats them bit for bit at this torch thread count

@@ -86,6 +86,10 @@ class EntropyStudyTest {
         JsonNode want = JSON.readTree(a.resolve("study.json").toFile());
         JsonNode got = JSON.readTree(b.resolve("study.json").toFile());
         assertEquals(3, got.get("runs").size());
+        String baseHash = dev.forkpoint.rollout.checkpoint.CheckpointFiles.sha256(b.resolve("base.fpckpt"));
+        assertEquals(dev.forkpoint.rollout.checkpoint.CheckpointFiles.sha256(a.resolve("base.fpckpt")), baseHash,
+                "the base is rebuilt byte for byte");
+        assertEquals(baseHash, got.get("setting").get("base_sha256").asString());
         for (int i = 0; i < 3; i++) {
             assertEquals(want.get("runs").get(i).get("steps"), got.get("runs").get(i).get("steps"), "run " + i);
             assertEquals(3, got.get("runs").get(i).get("steps").size());
