@@ -6,12 +6,12 @@ import dev.forkpoint.analytics.law.EntropyLawFit;
 import dev.forkpoint.analytics.law.EntropyPerformanceLaw;
 import dev.forkpoint.analytics.law.LawPoint;
 import dev.forkpoint.learner.cli.CommandLine;
-import dev.forkpoint.rollout.checkpoint.CheckpointFiles;
 import dev.forkpoint.learner.cli.TrainCommand;
 import dev.forkpoint.learner.cli.WarmStartCommand;
 import dev.forkpoint.learner.config.ConfigDocuments;
 import dev.forkpoint.learner.config.RunSpec;
 import dev.forkpoint.rollout.checkpoint.AtomicFileWriter;
+import dev.forkpoint.rollout.checkpoint.CheckpointFiles;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.ToDoubleFunction;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
@@ -202,9 +203,8 @@ public final class EntropyStudy {
         }
         setting.put("run", grid.run().toString());
         setting.put("steps", grid.steps());
-        // The runs train in this process: a rerun repeats them bit for bit at this torch thread count
-        // (forkpoint train --threads N).
-        // (the engine is started first: a call that only rewrites the results has trained nothing in this process)
+        // The runs train in this process, so a rerun repeats them bit for bit at its torch thread count (forkpoint
+        // train --threads N). The engine is started first: a call that only rewrites the results trained nothing.
         Engine.getEngine("PyTorch");
         setting.put("torch_threads", JniUtils.getNumThreads());
         ArrayNode runs = root.putArray("runs");
@@ -260,16 +260,17 @@ public final class EntropyStudy {
 
     /**
      * Mean and sample standard deviation over seeds of: the last evaluated held-out accuracy, the entropy at the last
-     * step and its mean over the last {@value #LAW_TAIL} steps ({@code end_entropy}, steadier), the entropy half-life (the first step whose entropy is at most half of step 1's; runs that never get
-     * there are counted in {@code not_halved}), and the law {@code R = -a exp(H) + b} fitted per run on the first
+     * step and its mean over the last {@value #LAW_TAIL} steps ({@code end_entropy}, steadier), the entropy
+     * half-life (the first step whose entropy is at most half of step 1's; runs that never get there are counted in
+     * {@code not_halved}), and the law {@code R = -a exp(H) + b} fitted per run on the first
      * third of its steps (rollout accuracy against entropy, one point per step), with the accuracy it predicts at
      * the mean entropy of the last {@value #LAW_TAIL} steps against their mean rollout accuracy (one step's rollout
      * accuracy alone has about 2 points of sampling noise), and the root-mean-square error of its per-step
      * predictions over the other two thirds ({@code law_rmse}, the paper's yardstick) beside the RMSE of those
      * steps around their own mean ({@code constant_rmse}: a constant known in hindsight, the floor that a step's
-     * sampling noise sets); and the mean absolute
-     * step-to-step change of entropy over those later two thirds ({@code entropy_step_change}: how smoothly entropy
-     * moves once the early collapse is over, what STEER claims to steady).
+     * sampling noise sets); and the mean absolute step-to-step change of entropy over those later two thirds
+     * ({@code entropy_step_change}: how smoothly entropy moves once the early collapse is over, what STEER claims
+     * to steady).
      */
     static ObjectNode summary(Entry e, List<List<JsonNode>> runs) {
         List<Double> finalEval = new ArrayList<>();
@@ -293,8 +294,9 @@ public final class EntropyStudy {
             }
             JsonNode last = steps.get(steps.size() - 1);
             finalEntropy.add(last.get("entropy").asDouble());
-            endEntropy.add(steps.subList(Math.max(0, steps.size() - LAW_TAIL), steps.size()).stream()
-                    .mapToDouble(s -> s.get("entropy").asDouble()).average().orElseThrow());
+            List<JsonNode> tail = steps.subList(Math.max(0, steps.size() - LAW_TAIL), steps.size());
+            double tailEntropy = tail.stream().mapToDouble(s -> s.get("entropy").asDouble()).average().orElseThrow();
+            endEntropy.add(tailEntropy);
             double h0 = steps.get(0).get("entropy").asDouble();
             Double half = null;
             for (JsonNode s : steps) {
@@ -323,20 +325,14 @@ public final class EntropyStudy {
             }
             try {
                 EntropyLawFit fit = EntropyPerformanceLaw.fit(points, n);
-                List<LawPoint> tail = points.subList(Math.max(0, points.size() - LAW_TAIL), points.size());
-                predicted.add(fit.predict(tail.stream().mapToDouble(LawPoint::entropy).average().orElseThrow()));
-                reached.add(tail.stream().mapToDouble(LawPoint::performance).average().orElseThrow());
+                predicted.add(fit.predict(tailEntropy));
+                reached.add(tail.stream().mapToDouble(s -> s.get("accuracy").asDouble()).average().orElseThrow());
                 ceiling.add(fit.ceiling());
-                if (points.size() > n) {
-                    double se = 0;
-                    for (LawPoint p : points.subList(n, points.size())) {
-                        se += Math.pow(fit.predict(p.entropy()) - p.performance(), 2);
-                    }
-                    rmse.add(Math.sqrt(se / (points.size() - n)));
-                    List<LawPoint> later = points.subList(n, points.size());
+                List<LawPoint> later = points.subList(n, points.size());
+                if (!later.isEmpty()) {
+                    rmse.add(rms(later, p -> fit.predict(p.entropy()) - p.performance()));
                     double mean = later.stream().mapToDouble(LawPoint::performance).average().orElseThrow();
-                    constantRmse.add(Math.sqrt(later.stream().mapToDouble(p -> Math.pow(p.performance() - mean, 2))
-                            .sum() / later.size()));
+                    constantRmse.add(rms(later, p -> p.performance() - mean));
                 }
             } catch (IllegalArgumentException constantEntropy) {
                 // No slope to fit (constant entropy over the first third): the run has no law figures.
@@ -359,6 +355,15 @@ public final class EntropyStudy {
         stat(o, "constant_rmse", constantRmse);
         stat(o, "entropy_step_change", stepChange);
         return o;
+    }
+
+    /** Root mean square of {@code error} over {@code points}. */
+    private static double rms(List<LawPoint> points, ToDoubleFunction<LawPoint> error) {
+        double sum = 0;
+        for (LawPoint p : points) {
+            sum += Math.pow(error.applyAsDouble(p), 2);
+        }
+        return Math.sqrt(sum / points.size());
     }
 
     private static void stat(ObjectNode o, String key, List<Double> values) {

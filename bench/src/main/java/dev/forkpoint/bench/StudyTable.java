@@ -1,15 +1,18 @@
 package dev.forkpoint.bench;
 
+import dev.forkpoint.learner.cli.CommandLine;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.Set;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The entropy study's summaries as a markdown table, one row per configuration (docs/entropy-study.md): mean and
- * sample standard deviation over seeds of the final held-out accuracy, the final entropy, the entropy half-life, and
- * the law's predicted against reached accuracy and its ceiling.
+ * sample standard deviation over seeds of the final held-out accuracy, the final and the last 10 steps' entropy,
+ * the entropy half-life, and the law's predicted against reached accuracy, its RMSE beside a constant's, and its
+ * ceiling (EntropyStudy#summary defines each).
  *
  * <pre>StudyTable [--in bench/results/entropy-study.json]</pre>
  */
@@ -21,15 +24,8 @@ public final class StudyTable {
     }
 
     public static void main(String[] args) throws Exception {
-        Path in = Path.of("bench/results/entropy-study.json");
-        for (int i = 0; i + 1 < args.length; i += 2) {
-            if (args[i].equals("--in")) {
-                in = Path.of(args[i + 1]);
-            } else {
-                throw new IllegalArgumentException("unknown argument " + args[i] + "; usage: [--in FILE]");
-            }
-        }
-        print(JSON.readTree(in.toFile()), System.out);
+        CommandLine line = CommandLine.parse(args, Set.of("in"), Set.of(), Set.of());
+        print(JSON.readTree(Path.of(line.get("in", "bench/results/entropy-study.json")).toFile()), System.out);
     }
 
     static void print(JsonNode results, PrintStream out) {
@@ -44,7 +40,8 @@ public final class StudyTable {
             if (notHalved > 0) {
                 half += " (" + notHalved + " never halved)";
             }
-            out.printf(Locale.ROOT, "| %s | %d | %s | %s | %s | %s | %s | %s | %s | %s | %s |%n", s.get("name").asString(),
+            out.printf(Locale.ROOT, "| %s | %d | %s | %s | %s | %s | %s | %s | %s | %s | %s |%n",
+                    s.get("name").asString(),
                     s.get("seeds").asInt(), stat(s.get("final_eval_accuracy"), 3), stat(s.get("final_entropy"), 3),
                     stat(s.path("end_entropy"), 3), half, stat(s.get("law_predicted_accuracy"), 3),
                     stat(s.get("law_reached_accuracy"), 3), stat(s.path("law_rmse"), 3),

@@ -5,16 +5,20 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.forkpoint.learner.cli.TrainCommand;
+import dev.forkpoint.rollout.checkpoint.CheckpointFiles;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * A tiny grid (two configurations, three runs of three steps of a 1-layer model): a study stopped between runs
@@ -86,8 +90,8 @@ class EntropyStudyTest {
         JsonNode want = JSON.readTree(a.resolve("study.json").toFile());
         JsonNode got = JSON.readTree(b.resolve("study.json").toFile());
         assertEquals(3, got.get("runs").size());
-        String baseHash = dev.forkpoint.rollout.checkpoint.CheckpointFiles.sha256(b.resolve("base.fpckpt"));
-        assertEquals(dev.forkpoint.rollout.checkpoint.CheckpointFiles.sha256(a.resolve("base.fpckpt")), baseHash,
+        String baseHash = CheckpointFiles.sha256(b.resolve("base.fpckpt"));
+        assertEquals(CheckpointFiles.sha256(a.resolve("base.fpckpt")), baseHash,
                 "the base is rebuilt byte for byte");
         assertEquals(baseHash, got.get("setting").get("base_sha256").asString());
         for (int i = 0; i < 3; i++) {
@@ -145,10 +149,10 @@ class EntropyStudyTest {
      */
     @Test
     void summaryOfARunThatFollowsTheLawExactly() {
-        tools.jackson.databind.node.ArrayNode steps = JSON.createArrayNode();
+        ArrayNode steps = JSON.createArrayNode();
         for (int i = 0; i < 30; i++) {
             double h = 0.3 - 0.2 * i / 29;
-            tools.jackson.databind.node.ObjectNode s = steps.addObject();
+            ObjectNode s = steps.addObject();
             s.put("step", i + 1);
             s.put("entropy", h);
             s.put("accuracy", 1 - 0.5 * Math.exp(h));
@@ -158,7 +162,7 @@ class EntropyStudyTest {
                 s.putNull("evalAccuracy");
             }
         }
-        List<JsonNode> run = new java.util.ArrayList<>();
+        List<JsonNode> run = new ArrayList<>();
         steps.forEach(run::add);
         JsonNode o = EntropyStudy.summary(new EntropyStudy.Entry("X", "GRPO", List.of(), List.of(1L)), List.of(run));
         assertEquals(0.69, o.at("/final_eval_accuracy/mean").asDouble(), 1e-12);

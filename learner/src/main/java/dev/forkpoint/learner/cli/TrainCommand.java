@@ -16,6 +16,7 @@ import dev.forkpoint.learner.run.RunDriver;
 import dev.forkpoint.learner.run.StepObserver;
 import dev.forkpoint.learner.run.StepRecord;
 import dev.forkpoint.learner.run.StepReport;
+import dev.forkpoint.rollout.device.DeviceSelection;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -128,13 +129,13 @@ public final class TrainCommand implements Command {
             }
             budget = budget(line.get("budget", null));
             if (line.has("threads")) {
+                // before the engine starts, which is below (the run opens its device)
                 int threads = line.intValue("threads", 0);
-                if (threads < 1) {
-                    throw new CommandLine.UsageException("--threads " + threads + ": must be at least 1");
+                try {
+                    DeviceSelection.pinTorchThreads(threads);
+                } catch (IllegalArgumentException e) {
+                    throw new CommandLine.UsageException(e.getMessage());
                 }
-                // Read by the PyTorch engine when it starts, which is below (the run opens its device).
-                System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads));
-                System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
             }
         } catch (CommandLine.UsageException e) {
             err.println("error: " + e.getMessage());

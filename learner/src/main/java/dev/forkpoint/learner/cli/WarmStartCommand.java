@@ -112,11 +112,14 @@ public final class WarmStartCommand implements Command {
                 intFlag(flags, "d-model", 128), intFlag(flags, "context", 64), intFlag(flags, "mlp-ratio", 4));
         String device = flags.getOrDefault("device", "cpu");
         flags.remove("device");
-        String threads = flags.remove("threads");
-        if (threads != null) {
-            // Read by the PyTorch engine when it starts, which happens below (DeviceSelection): set it first.
-            System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(Integer.parseInt(threads)));
-            System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
+        if (flags.containsKey("threads")) {
+            // before the engine starts, which happens below (DeviceSelection)
+            int threads = intFlag(flags, "threads", 0);
+            try {
+                DeviceSelection.pinTorchThreads(threads);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.UsageException(e.getMessage());
+            }
         }
         Map<String, String> recipeFlags = new LinkedHashMap<>();
         for (String k : new String[] {"steps", "batch", "lr", "warmup", "weight-decay", "grad-clip", "seed", "minutes",

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
+import dev.forkpoint.rollout.checkpoint.CheckpointFiles;
 import dev.forkpoint.rollout.checkpoint.PolicyCheckpoint;
 import dev.forkpoint.rollout.policy.DecoderTransformer;
 import dev.forkpoint.rollout.policy.ModelConfig;
@@ -50,7 +51,7 @@ class WarmStartCommandTest {
             run(0, "--out", out.toString(), "--task", "countdown", "--numbers", "3", "--evalSize", "8", "--steps",
                     "4", "--batch", "4", "--layers", "1", "--d-model", "32", "--heads", "2", "--context", "32",
                     "--eval-every", "2", "--seed", "5");
-            hashes[k] = dev.forkpoint.rollout.checkpoint.CheckpointFiles.sha256(out);
+            hashes[k] = CheckpointFiles.sha256(out);
         }
         assertEquals(hashes[0], hashes[1]);
     }
@@ -62,6 +63,8 @@ class WarmStartCommandTest {
         assertTrue(run(2, "--steps", "3")[1].contains("--out: required (path of the checkpoint to write)"));
         assertTrue(run(2, "--out", out, "--steps", "many")[1].contains("--steps = 'many': must be an integer"));
         assertTrue(run(2, "--out", out, "--steps")[1].contains("--steps: missing value"));
+        assertTrue(run(2, "--out", out, "--threads", "0")[1].contains("--threads 0: must be at least 1"));
+        assertTrue(run(2, "--out", out, "--threads", "two")[1].contains("--threads = 'two': must be an integer"));
         String help = run(0, "--help")[0];
         assertTrue(help.startsWith("usage: forkpoint warm-start --out FILE"), help);
         assertTrue(help.contains("--steps N              supervised steps (default 3000)"), help);

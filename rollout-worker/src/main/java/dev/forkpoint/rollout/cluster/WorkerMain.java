@@ -1,6 +1,7 @@
 package dev.forkpoint.rollout.cluster;
 
 import dev.forkpoint.rollout.cluster.hazelcast.HazelcastWorkerNode;
+import dev.forkpoint.rollout.device.DeviceSelection;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -74,15 +75,10 @@ public final class WorkerMain {
         try {
             port = Integer.parseInt(flags.getOrDefault("port", "5701"));
             if (flags.containsKey("threads")) {
-                int threads = Integer.parseInt(flags.get("threads"));
-                if (threads < 1) {
-                    throw new NumberFormatException("--threads must be >= 1");
-                }
-                // Read when the PyTorch engine loads, which is at the first shard.
-                System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads));
-                System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
+                // before the engine loads, which is at the first shard
+                DeviceSelection.pinTorchThreads(Integer.parseInt(flags.get("threads")));
             }
-        } catch (NumberFormatException e) {
+        } catch (IllegalArgumentException e) { // NumberFormatException included
             err.println("error: --port and --threads take whole numbers (" + e.getMessage() + ")");
             return 2;
         }

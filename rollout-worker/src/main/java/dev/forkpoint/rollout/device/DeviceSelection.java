@@ -49,6 +49,21 @@ public final class DeviceSelection {
         return device;
     }
 
+    /**
+     * Pins torch's intra-op threads to {@code threads} (and inter-op to 1) for this process. DJL reads the setting
+     * when the PyTorch engine starts, so call it before anything touches the engine. Results repeat bit for bit only
+     * at the same intra-op count: another count rounds reductions differently.
+     *
+     * @throws IllegalArgumentException when {@code threads < 1}, naming the flag
+     */
+    public static void pinTorchThreads(int threads) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("--threads " + threads + ": must be at least 1");
+        }
+        System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads));
+        System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
+    }
+
     private static int gpuCount() {
         return Engine.getEngine("PyTorch").getGpuCount();
     }
